@@ -316,3 +316,247 @@ def test_nn_imports_numpy_and_the_standard_library_only():
     modules |= {node.module.split(".")[0] for node in ast.walk(tree)
                 if isinstance(node, ast.ImportFrom) and node.module}
     assert modules - sys.stdlib_module_names == {"numpy"}
+
+
+
+# Bad input: a ValueError that names the argument, what it got and what it expected
+
+
+@pytest.fixture
+def net():
+    """A [3, 4, 2] network, 5 samples, and matching sigmoid targets."""
+    rng = np.random.default_rng(0)
+    return nn.init_params([3, 4, 2], seed=0), rng.standard_normal((5, 3)), rng.integers(0, 2, (5, 2))
+
+
+@pytest.mark.parametrize("X, message", [
+    (np.ones(3), r"X must be 2-D \(n_samples, n_features\); got shape \(3,\).*reshape\(1, -1\)"),
+    (np.ones((5, 4)), r"X has shape \(5, 4\); params expect \(n_samples >= 1, 3\) since W1 is \(3, 4\)"),
+    (np.ones((0, 3)), r"X has shape \(0, 3\)"),
+    (np.array([[1.0, np.nan, 0.0]]), r"X contains NaN or infinity \(first in row 0\)"),
+    (np.array([[0.0, 0.0, 0.0], [1.0, np.inf, 0.0]]), r"X contains NaN or infinity \(first in row 1\)"),
+    ([["a", "b", "c"]], r"X must be a numeric array"),
+], ids=["1-D", "wrong features", "no samples", "NaN", "infinity", "strings"])
+def test_forward_rejects_bad_X_with_a_clear_message(net, X, message):
+    params, _, _ = net
+    with pytest.raises(ValueError, match=message):
+        nn.forward(params, X)
+
+
+@pytest.mark.parametrize("Y, output, message", [
+    (np.ones((4, 2)), "sigmoid", r"Y has shape \(4, 2\); expected \(5, 2\)"),
+    (np.ones((5, 3)), "sigmoid", r"Y has shape \(5, 3\); expected \(5, 2\)"),
+    (np.ones(5), "sigmoid", r"Y has shape \(5,\); expected \(5, 2\)"),
+    (np.full((5, 2), np.nan), "linear", r"Y contains NaN or infinity"),
+    (np.full((5, 2), 2.0), "sigmoid", r"sigmoid targets must lie in \[0, 1\]; got values from 2.0 to 2.0"),
+    (np.array([0, 1, 2, 1, 0]), "softmax", r"softmax labels must lie in 0..1 for 2 outputs; got values from 0 to 2"),
+    (np.array([0, 1, -1, 1, 0]), "softmax", r"softmax labels must lie in 0..1"),
+    (np.array([0, 1, 0.5, 1, 0]), "softmax", r"softmax labels must be integers 0..1; got dtype float64"),
+    (np.array([0, 1, 1, 0]), "softmax", r"Y has 4 labels; expected 5"),
+    (np.full((5, 2), 0.7), "softmax", r"softmax targets must be one-hot rows that sum to 1.*row 0 sums to 1.4"),
+], ids=["samples", "outputs", "1-D for two outputs", "NaN", "sigmoid range", "label too big",
+        "negative label", "fractional label", "label count", "rows not summing to 1"])
+def test_loss_and_backward_reject_bad_targets_with_a_clear_message(net, Y, output, message):
+    params, X, _ = net
+    Y_hat, cache = nn.forward(params, X, "relu", output)
+    with pytest.raises(ValueError, match=message):
+        nn.loss(Y_hat, Y, output)
+    with pytest.raises(ValueError, match=message):
+        nn.backward(params, cache, Y, "relu", output)
+
+
+def test_whole_number_float_labels_are_accepted_for_softmax(net):
+    params, X, _ = net
+    Y_hat, _ = nn.forward(params, X, "relu", "softmax")
+    assert nn.loss(Y_hat, np.array([0.0, 1.0, 1.0, 0.0, 1.0]), "softmax") == nn.loss(Y_hat, np.array([0, 1, 1, 0, 1]), "softmax")
+
+
+@pytest.mark.parametrize("hidden, output, message", [
+    ("gelu", "linear", r"hidden='gelu' is not a hidden activation; expected one of \['relu', 'tanh', 'sigmoid'\]"),
+    ("relu", "identity", r"output='identity' is not an output; expected one of \['linear', 'sigmoid', 'softmax'\]"),
+])
+def test_unknown_activations_are_named(net, hidden, output, message):
+    params, X, Y = net
+    with pytest.raises(ValueError, match=message):
+        nn.forward(params, X, hidden, output)
+    with pytest.raises(ValueError, match=message):
+        nn.train(params, X, Y, hidden, output, epochs=1)
+
+
+@pytest.mark.parametrize("layer_sizes, message", [
+    ([3], r"at least two sizes; got \[3\]"),
+    (3, r"at least two sizes; got 3"),
+    ([3, 0, 1], r"positive integers; got 0"),
+    ([3, -2, 1], r"positive integers; got -2"),
+    ([3, 2.5, 1], r"positive integers; got 2.5"),
+    ([3, True, 1], r"positive integers; got True"),
+])
+def test_init_params_rejects_bad_layer_sizes(layer_sizes, message):
+    with pytest.raises(ValueError, match="layer_sizes must"):
+        nn.init_params(layer_sizes)
+    with pytest.raises(ValueError, match=message):
+        nn.init_params(layer_sizes)
+
+
+@pytest.mark.parametrize("argument, value, message", [
+    ("lr", 0.0, r"lr must be a positive finite number; got 0.0"),
+    ("lr", -0.1, r"lr must be a positive finite number; got -0.1"),
+    ("lr", float("nan"), r"lr must be a positive finite number; got nan"),
+    ("lr", float("inf"), r"lr must be a positive finite number; got inf"),
+    ("lr", "0.1", r"lr must be a positive finite number; got '0.1'"),
+    ("epochs", 0, r"epochs must be a positive integer; got 0"),
+    ("epochs", 2.5, r"epochs must be a positive integer; got 2.5"),
+    ("batch_size", 0, r"batch_size must be a positive integer; got 0"),
+    ("batch_size", -32, r"batch_size must be a positive integer; got -32"),
+    ("l2", -1.0, r"l2 must be a finite number >= 0; got -1.0"),
+    ("optimizer", "rmsprop", r"optimizer must be 'sgd' or 'adam'; got 'rmsprop'"),
+    ("schedule", "step", r"schedule must be None or 'cosine'; got 'step'"),
+])
+def test_train_rejects_bad_settings_by_name(net, argument, value, message):
+    params, X, Y = net
+    settings = {"epochs": 2, "lr": 0.1, "log_every": None, argument: value}
+    with pytest.raises(ValueError, match=message):
+        nn.train(params, X, Y, "relu", "sigmoid", **settings)
+
+
+def test_update_rejects_a_bad_learning_rate_and_mismatched_grads(net):
+    params, _, _ = net
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    with pytest.raises(ValueError, match=r"lr must be a positive finite number; got -1"):
+        nn.update(params, grads, -1)
+    with pytest.raises(ValueError, match=r"grads\['W2'\] has shape \(2, 4\); params\['W2'\] has \(4, 2\)"):
+        nn.update(params, {**grads, "W2": np.zeros((2, 4))}, 0.1)
+    with pytest.raises(ValueError, match=r"grads must have the same keys as params"):
+        nn.adam_update(params, {"W1": grads["W1"]}, nn.adam_init(params))
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda p: p.pop("b2"), r"params must be a dict with keys W1, b1, ..., WL, bL; got \['W1', 'W2', 'b1'\]"),
+    (lambda p: p.update(W2=np.ones((5, 2))), r"params: W2 has 5 rows but layer 1 has 4 units; the layers do not chain"),
+    (lambda p: p.update(b1=np.ones(3)), r"params: W1 must be a 2-D array \(n_in, n_out\) and b1 a 1-D array \(n_out,\); got W1 \(3, 4\) and b1 \(3,\)"),
+    (lambda p: p.update(W3=np.ones((2, 1))), r"params must be a dict with keys W1, b1, ..., WL, bL"),
+], ids=["missing b2", "W2 does not chain", "b1 wrong size", "W3 without b3"])
+def test_params_whose_keys_or_shapes_do_not_chain_are_refused(net, change, message):
+    params, X, _ = net
+    change(params)
+    with pytest.raises(ValueError, match=message):
+        nn.forward(params, X)
+
+
+def test_train_stops_with_a_clear_error_when_the_loss_diverges(capsys):
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((50, 3)) * 100, rng.standard_normal(50) * 1000
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning from the overflow on the way
+        with pytest.raises(ValueError, match=r"the loss became (inf|nan) at epoch \d+ \(lr=10\.0\).*"
+                                             r"smaller learning rate.*standardise X"):
+            nn.train(nn.init_params([3, 8, 1], seed=0), X, y, epochs=1000, lr=10.0, log_every=1)
+    assert "nan" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("hidden", HIDDENS)
+@pytest.mark.parametrize("output", OUTPUTS)
+@pytest.mark.parametrize("scale", [1e-150, 1e6, 1e50])
+def test_huge_and_tiny_inputs_and_weights_stay_finite_and_silent(hidden, output, scale):
+    params, X, Y = make_problem(hidden, output, DEPTHS["three hidden layers"])
+    X = X * scale
+    params = {k: v * 1e3 if k == "W1" else v for k, v in params.items()}  # and weights far from init
+    with warnings.catch_warnings(), np.errstate(over="raise", divide="raise", invalid="raise"):
+        warnings.simplefilter("error")
+        Y_hat, cache = nn.forward(params, X, hidden, output)
+        value = nn.loss(Y_hat, Y, output)
+        grads = nn.backward(params, cache, Y, hidden, output)
+    assert math.isfinite(value)
+    assert all(np.isfinite(g).all() for g in grads.values())
+
+
+def test_the_same_seed_gives_bit_identical_training():
+    rng = np.random.default_rng(5)
+    X, y = rng.standard_normal((100, 3)), rng.integers(0, 3, 100)
+
+    def run(seed):
+        params = nn.init_params([3, 8, 3], "tanh", seed=seed)
+        return nn.train(params, X, y, "tanh", "softmax", epochs=20, lr=0.01, batch_size=16,
+                        optimizer="adam", schedule="cosine", seed=seed, log_every=None)
+
+    (p1, h1), (p2, h2), (p3, _) = run(7), run(7), run(8)
+    assert h1 == h2
+    assert all(np.array_equal(p1[k], p2[k]) for k in p1)
+    assert not np.array_equal(p1["W1"], p3["W1"])
+
+
+def test_load_params_refuses_pickled_objects(tmp_path):
+    path = tmp_path / "evil.npz"
+    np.savez(path, W1=np.array([{"not": "an array"}], dtype=object), b1=np.zeros(1))
+    with pytest.raises(ValueError, match=r"holds pickled objects, which load_params refuses to unpickle"):
+        nn.load_params(path)
+
+
+def test_load_params_refuses_a_pickle_file(tmp_path):
+    import pickle
+    path = tmp_path / "evil.pkl"
+    path.write_bytes(pickle.dumps({"W1": np.ones((2, 2))}))
+    with pytest.raises(ValueError, match=r"holds pickled objects"):
+        nn.load_params(path)
+
+
+def test_load_params_reports_missing_keys(tmp_path):
+    path = tmp_path / "partial.npz"
+    np.savez(path, W1=np.ones((3, 4)), b1=np.ones(4), W2=np.ones((4, 1)))
+    with pytest.raises(ValueError, match=r"the file .*partial.npz must be a dict with keys W1, b1, ..., WL, bL; "
+                                         r"got \['W1', 'W2', 'b1'\]"):
+        nn.load_params(path)
+
+
+def test_load_params_refuses_a_single_npy_array(tmp_path):
+    path = tmp_path / "one.npy"
+    np.save(path, np.ones(3))
+    with pytest.raises(ValueError, match=r"is a single .npy array, not an .npz of params"):
+        nn.load_params(path)
+
+
+def test_validation_does_not_copy_a_float64_X(net):
+    params, X, _ = net
+    _, cache = nn.forward(params, X)
+    assert cache["A0"] is X
+
+
+# main.py's experiments reach their targets on held-out data (this runs them all, about a minute)
+
+
+@pytest.fixture(scope="module")
+def experiments():
+    import main
+    return {name: run() for name, run in main.EXPERIMENTS.items()}
+
+
+def test_regression_comes_within_5_percent_of_least_squares_on_the_test_set(experiments):
+    r = experiments["regression"]
+    assert {"test_mse", "test_rmse", "seconds", "sklearn_test_mse", "sklearn_seconds", "ols_test_mse"} <= r.keys()
+    assert r["test_mse"] <= 1.05 * r["ols_test_mse"], r
+    assert r["loss_at_4500"] <= 120, r
+
+
+def test_function_approximation_reaches_test_mse_5e_5(experiments):
+    r = experiments["function"]
+    assert {"test_mse", "test_rmse", "seconds", "sklearn_test_mse", "sklearn_seconds"} <= r.keys()
+    assert r["test_mse"] <= 5e-5, r
+    assert r["test_rmse"] == pytest.approx(r["test_mse"] ** 0.5)
+
+
+@pytest.mark.parametrize("name, target", [("classification", 0.965), ("digits", 0.97)])
+def test_classifiers_reach_their_test_accuracy(experiments, name, target):
+    r = experiments[name]
+    assert {"test_accuracy", "sklearn_test_accuracy", "seconds", "sklearn_seconds"} <= r.keys()
+    assert r["test_accuracy"] >= target, r
+
+
+def test_breast_cancer_accuracy_is_at_least_scikit_learns(experiments):
+    r = experiments["classification"]
+    assert r["test_accuracy"] >= r["sklearn_test_accuracy"], r
+
+
+def test_main_refuses_an_unknown_experiment_by_name():
+    import main
+    with pytest.raises(SystemExit, match="unknown experiment nope; choose from: regression function"):
+        main.main(["nope"])
