@@ -76,7 +76,7 @@ def init_params(layer_sizes, hidden="relu", seed=None):
     entropy) or a np.random.Generator; the global NumPy random state is never used.
     """
     _check_layer_sizes(layer_sizes)
-    _check_names(hidden, "linear")
+    _check_choice(hidden, "hidden", HIDDEN, "a hidden activation")
     rng = np.random.default_rng(seed)
     params = {}
     for l, (n_prev, n_next) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
@@ -98,7 +98,8 @@ def forward(params, X, hidden="relu", output="linear"):
     cache = {"A0": X}
     A = X
     for l in range(1, n_layers + 1):
-        Z = A @ params[f"W{l}"] + params[f"b{l}"]  # (n, n_l)
+        Z = A @ params[f"W{l}"]  # (n, n_l)
+        Z += params[f"b{l}"]  # in place: on wide layers a fresh array costs more than the addition
         A = g(Z) if l < n_layers else OUTPUT[output](Z)
         cache[f"A{l}"] = A
     return A, cache
@@ -110,7 +111,7 @@ def loss(Y_hat, Y, output="linear"):
     Y is (n, n_out), or (n,) for a single output. For softmax, Y is one-hot (n, k) or integer class
     labels (n,).
     """
-    _check_names("relu", output)
+    _check_choice(output, "output", OUTPUT, "an output")
     Y_hat = _check_Y_hat(Y_hat)
     Y = _check_Y(Y, Y_hat.shape, output)
     if output == "linear":
@@ -122,19 +123,20 @@ def loss(Y_hat, Y, output="linear"):
 
 
 def backward(params, cache, Y, hidden="relu", output="linear"):
-    """Gradients of the loss with respect to every parameter, with the same keys as params."""
+    """Gradients of loss(Y_hat, Y) with respect to every parameter: a dict with the keys and shapes
+    of params. `cache` is what forward returned for these params; Y is as for loss."""
     n_layers = _check_params(params)
     _check_names(hidden, output)
     _check_cache(cache, params)
-    A = cache[f"A{n_layers}"]  # Y_hat
-    Y = _check_Y(Y, A.shape, output)
+    Y_hat = cache[f"A{n_layers}"]
+    Y = _check_Y(Y, Y_hat.shape, output)
     n, k = Y.shape
     if output == "linear":
-        dZ = (A - Y) * (2.0 / (n * k))  # dL/dZ_L = 2 (Y_hat - Y) / (n k)
+        dZ = (Y_hat - Y) * (2.0 / (n * k))  # dL/dZ_L = 2 (Y_hat - Y) / (n k)
     elif output == "sigmoid":
-        dZ = (A - Y) / (n * k)  # dL/dZ_L = (P - Y) / (n k)
+        dZ = (Y_hat - Y) / (n * k)  # dL/dZ_L = (P - Y) / (n k)
     else:
-        dZ = (A - Y) / n  # dL/dZ_L = (P - Y) / n, as each row of Y sums to 1
+        dZ = (Y_hat - Y) / n  # dL/dZ_L = (P - Y) / n, as each row of Y sums to 1
     g_prime = HIDDEN[hidden][1]
     grads = {}
     for l in range(n_layers, 0, -1):
@@ -142,7 +144,8 @@ def backward(params, cache, Y, hidden="relu", output="linear"):
         grads[f"W{l}"] = A_prev.T @ dZ  # dL/dW_l = A_{l-1}^T dZ_l             (n_{l-1}, n_l)
         grads[f"b{l}"] = dZ.sum(axis=0)  # dL/db_l = sum over samples of dZ_l   (n_l,)
         if l > 1:
-            dZ = (dZ @ params[f"W{l}"].T) * g_prime(A_prev)  # dL/dZ_{l-1} = dZ_l W_l^T * g'(Z_{l-1})
+            dZ = dZ @ params[f"W{l}"].T  # dL/dA_{l-1} = dZ_l W_l^T
+            dZ *= g_prime(A_prev)  # dL/dZ_{l-1} = dL/dA_{l-1} * g'(Z_{l-1}), in place as above
     return grads
 
 
@@ -160,7 +163,7 @@ def update(params, grads, lr):
 
 
 def adam_init(params):
-    """Adam's state for these params: step count t = 0 and zero moments m and v, one entry a number."""
+    """Adam's state for these params: step count t = 0, and moments m and v with one zero per number."""
     _check_params(params)
     size = sum(value.size for value in params.values())
     return {"t": 0, "m": np.zeros(size), "v": np.zeros(size)}
@@ -208,23 +211,25 @@ def train(params, X, Y, hidden="relu", output="linear", epochs=1000, lr=0.01, ba
           optimizer="sgd", schedule=None, l2=0.0, seed=None, log_every=500, callback=print_loss):
     """Fit params to (X, Y) by gradient descent; return (trained params, loss history).
 
-    batch_size None means full batch: every epoch is one step on all of X. Otherwise each epoch
+    batch_size None means full batch: each epoch is one step on all of X. Otherwise each epoch
     shuffles the samples with a generator made from `seed` and takes one step per mini-batch (the
     last one may be smaller). optimizer is "sgd" or "adam"; schedule is None (constant lr) or
-    "cosine". l2 > 0 adds the penalty (l2 / 2) sum ||W_l||^2 on the weights (not the biases) to what
-    is minimised, as scikit-learn's alpha does; history and the logged loss leave it out, so they
-    stay in the units of loss(). history[e] is the mean loss over epoch e's batches before their steps, as in
-    scikit-learn's loss_curve_; with full batch it is the loss at the start of epoch e.
-    callback(epoch, loss) is called at epoch 0 and every `log_every` epochs (None: never).
-    A loss that stops being finite stops training with a ValueError naming the epoch.
+    "cosine". l2 > 0 adds (l2 / 2) sum ||W_l||^2 over the weights, not the biases, to what is
+    minimised, like scikit-learn's alpha.
+
+    history[e] is the mean loss over epoch e's batches, each taken before its step (scikit-learn's
+    loss_curve_); with full batch it is the loss at the start of epoch e. It leaves the l2 penalty
+    out, so it is in the units of loss(). callback(epoch, loss) is called at epoch 0 and every
+    `log_every` epochs (log_every=None: never). A loss that stops being finite stops training with a
+    ValueError that names the epoch.
     """
-    _check_params(params)
+    n_layers = _check_params(params)
     _check_names(hidden, output)
     X = _check_X(X, params)
-    Y = _check_Y(Y, (X.shape[0], params[f"W{len(params) // 2}"].shape[1]), output)
+    Y = _check_Y(Y, (X.shape[0], params[f"W{n_layers}"].shape[1]), output)
     epochs = _check_positive(epochs, "epochs", integer=True)
     _check_positive(lr, "lr")
-    if not (isinstance(l2, (int, float, np.number)) and math.isfinite(l2) and l2 >= 0):
+    if isinstance(l2, bool) or not (isinstance(l2, (int, float, np.number)) and math.isfinite(l2) and l2 >= 0):
         raise ValueError(f"l2 must be a finite number >= 0; got {l2!r}")
     n = X.shape[0]
     batch = n if batch_size is None else min(_check_positive(batch_size, "batch_size", integer=True), n)
@@ -234,6 +239,8 @@ def train(params, X, Y, hidden="relu", output="linear", epochs=1000, lr=0.01, ba
         raise ValueError(f"schedule must be None or 'cosine'; got {schedule!r}")
     if log_every is not None:
         log_every = _check_positive(log_every, "log_every", integer=True)
+    if callback is not None and not callable(callback):
+        raise ValueError(f"callback must be a function callback(epoch, loss) or None; got {callback!r}")
 
     rng = np.random.default_rng(seed)
     state = adam_init(params) if optimizer == "adam" else None
@@ -315,10 +322,13 @@ def load_params(path):
 
 
 def _check_names(hidden, output):
-    if hidden not in HIDDEN:
-        raise ValueError(f"hidden={hidden!r} is not a hidden activation; expected one of {list(HIDDEN)}")
-    if output not in OUTPUT:
-        raise ValueError(f"output={output!r} is not an output; expected one of {list(OUTPUT)}")
+    _check_choice(hidden, "hidden", HIDDEN, "a hidden activation")
+    _check_choice(output, "output", OUTPUT, "an output")
+
+
+def _check_choice(value, name, table, what):
+    if not isinstance(value, str) or value not in table:
+        raise ValueError(f"{name}={value!r} is not {what}; expected one of {list(table)}")
 
 
 def _check_positive(value, name, integer=False):
