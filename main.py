@@ -145,8 +145,7 @@ def experiment_function():
     params = nn.init_params([4, 32, 16, 1], "tanh", seed=SEED)
     start = time.perf_counter()
     params, history = nn.train(params, X_train, y_train, "tanh", "linear", epochs=epochs, lr=lr,
-                               batch_size=batch_size, optimizer="adam", schedule="cosine", seed=SEED,
-                               log_every=100)
+                               batch_size=batch_size, optimizer="adam", schedule="cosine", seed=SEED)
     seconds = time.perf_counter() - start
     print(loss_curve(history))
 
@@ -182,7 +181,7 @@ def classify(name, load, hidden_sizes, output, epochs, lr, l2):
     params = nn.init_params([X_train.shape[1], *hidden_sizes, n_out], "relu", seed=SEED)
     start = time.perf_counter()
     params, history = nn.train(params, X_train, y_train, "relu", output, epochs=epochs, lr=lr,
-                               batch_size=batch_size, optimizer="adam", l2=l2, seed=SEED, log_every=50)
+                               batch_size=batch_size, optimizer="adam", l2=l2, seed=SEED)
     seconds = time.perf_counter() - start
     print(loss_curve(history))
 
