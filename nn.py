@@ -284,7 +284,11 @@ def predict(params, X, hidden="relu", output="linear"):
     As in scikit-learn, a single output comes back as a 1-D array (n,), so that comparing it with
     a 1-D y is elementwise and never broadcasts into (n, n); several outputs stay (n, n_out).
     """
-    Y_hat, _ = forward(params, X, hidden, output)
+    with np.errstate(invalid="ignore", over="ignore"):  # non-finite params are reported just below
+        Y_hat, _ = forward(params, X, hidden, output)
+    if not np.isfinite(Y_hat).all():  # NaN >= 0.5 is False and argmax(NaN) is 0: labels would lie
+        raise ValueError("the network's outputs contain NaN or infinity, so its params are not finite "
+                         "(did training diverge?); retrain with a smaller learning rate")
     if output == "softmax":
         return Y_hat.argmax(axis=1)
     if output == "sigmoid":

@@ -310,7 +310,8 @@ def test_logits_of_plus_minus_1e4_give_finite_loss_and_gradients_without_warning
 
 
 def test_nn_imports_numpy_and_the_standard_library_only():
-    tree = ast.parse(open(nn.__file__).read())
+    with open(nn.__file__) as source:
+        tree = ast.parse(source.read())
     modules = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
                for alias in node.names}
     modules |= {node.module.split(".")[0] for node in ast.walk(tree)
@@ -468,6 +469,14 @@ def test_huge_and_tiny_inputs_and_weights_stay_finite_and_silent(hidden, output,
         grads = nn.backward(params, cache, Y, hidden, output)
     assert math.isfinite(value)
     assert all(np.isfinite(g).all() for g in grads.values())
+
+
+@pytest.mark.parametrize("output", OUTPUTS)
+def test_predict_refuses_to_turn_nan_outputs_into_labels(net, output):
+    params, X, _ = net
+    params["W2"][0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"outputs contain NaN or infinity, so its params are not finite"):
+        nn.predict(params, X, "relu", output)
 
 
 def test_the_same_seed_gives_bit_identical_training():
