@@ -94,6 +94,7 @@ def forward(params, X, hidden="relu", output="linear"):
     n_layers = _check_params(params)
     _check_names(hidden, output)
     X = _check_X(X, params)
+    _check_softmax_width(params[f"W{n_layers}"].shape[1], output)
     g = HIDDEN[hidden][0]
     cache = {"A0": X}
     A = X
@@ -422,6 +423,7 @@ def _check_Y_hat(Y_hat):
 def _check_Y(Y, shape, output):
     """Targets as a float (n, k) array matching predictions of `shape`; labels become one-hot."""
     n, k = shape
+    _check_softmax_width(k, output)
     Y = np.asarray(Y)
     if output == "softmax" and Y.ndim == 1:
         return _one_hot(Y, n, k)
@@ -444,6 +446,12 @@ def _check_Y(Y, shape, output):
             raise ValueError(f"softmax targets must be one-hot rows that sum to 1 (or integer labels (n,)); "
                              f"row {bad} sums to {sums[bad]}")
     return Y
+
+
+def _check_softmax_width(k, output):
+    if output == "softmax" and k < 2:
+        raise ValueError(f"a softmax over {k} output is always 1 and learns nothing; use at least 2 "
+                         "outputs, or output='sigmoid' with 1 output for two classes")
 
 
 def _one_hot(labels, n, k):

@@ -12,6 +12,9 @@ import pytest
 
 import nn
 
+# Any warning fails a test: an overflow or a divide by zero is a bug here, never noise.
+pytestmark = pytest.mark.filterwarnings("error")
+
 HIDDENS = ["relu", "tanh", "sigmoid"]
 OUTPUTS = ["linear", "sigmoid", "softmax"]
 DEPTHS = {"one hidden layer": [3, 5], "three hidden layers": [3, 5, 4, 5]}
@@ -364,6 +367,14 @@ def test_loss_and_backward_reject_bad_targets_with_a_clear_message(net, Y, outpu
         nn.loss(Y_hat, Y, output)
     with pytest.raises(ValueError, match=message):
         nn.backward(params, cache, Y, "relu", output)
+
+
+def test_a_softmax_over_a_single_output_is_refused():
+    params = nn.init_params([3, 4, 1], seed=0)
+    with pytest.raises(ValueError, match=r"a softmax over 1 output is always 1.*output='sigmoid'"):
+        nn.forward(params, np.ones((2, 3)), "relu", "softmax")
+    with pytest.raises(ValueError, match=r"a softmax over 1 output"):
+        nn.train(params, np.ones((2, 3)), np.array([0, 0]), "relu", "softmax", epochs=1)
 
 
 def test_whole_number_float_labels_are_accepted_for_softmax(net):
