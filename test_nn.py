@@ -455,6 +455,16 @@ def test_params_whose_keys_or_shapes_do_not_chain_are_refused(net, change, messa
         nn.forward(params, X)
 
 
+def test_backward_refuses_a_cache_from_another_network(net):
+    params, X, Y = net
+    _, other_cache = nn.forward(nn.init_params([3, 6, 2], seed=0), X)
+    with pytest.raises(ValueError, match=r"cache\['A1'\] must have shape \(n, 4\) for these params; "
+                                         r"got \{'A0': \(5, 3\), 'A1': \(5, 6\), 'A2': \(5, 2\)\}"):
+        nn.backward(params, other_cache, Y, "relu", "sigmoid")
+    with pytest.raises(ValueError, match=r"cache\['A1'\] must have shape \(n, 4\)"):
+        nn.backward(params, {"A0": X}, Y, "relu", "sigmoid")
+
+
 def test_train_stops_with_a_clear_error_when_the_loss_diverges(capsys):
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((50, 3)) * 100, rng.standard_normal(50) * 1000
