@@ -250,7 +250,8 @@ def summary(results):
         if "test_mse" in r:
             metric, ours, theirs = "test MSE", f"{r['test_mse']:.4g}", f"{r['sklearn_test_mse']:.4g}"
         else:
-            metric, ours, theirs = "test accuracy", f"{r['test_accuracy']:.4f}", f"{r['sklearn_test_accuracy']:.4f}"
+            metric = "test accuracy"
+            ours, theirs = f"{r['test_accuracy']:.4f}", f"{r['sklearn_test_accuracy']:.4f}"
         rows.append((name, metric, ours, theirs, REFERENCES[name].format(**r),
                      f"{r['seconds']:.1f}", f"{r['sklearn_seconds']:.1f}"))
     header = ("experiment", "metric", "nn.py", "scikit-learn", "reference", "nn.py s", "sklearn s")

@@ -181,8 +181,8 @@ def adam_update(params, grads, state, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8
     _check_positive(lr, "lr")
     g = np.concatenate([grads[key].ravel() for key in params])
     if not (isinstance(state, dict) and getattr(state.get("m"), "shape", None) == g.shape):
-        raise ValueError(f"state must come from adam_init of params with {g.size} numbers; "
-                         f"got {type(state).__name__} with keys {sorted(state) if isinstance(state, dict) else '-'}")
+        raise ValueError(f"state must be the dict adam_init made for params with {g.size} numbers "
+                         "(or the state the last adam_update returned)")
     t = state["t"] + 1
     m = beta1 * state["m"] + (1.0 - beta1) * g
     v = beta2 * state["v"] + (1.0 - beta2) * g * g
@@ -230,8 +230,8 @@ def train(params, X, Y, hidden="relu", output="linear", epochs=1000, lr=0.01, ba
     Y = _check_Y(Y, (X.shape[0], params[f"W{n_layers}"].shape[1]), output)
     epochs = _check_positive(epochs, "epochs", integer=True)
     _check_positive(lr, "lr")
-    if isinstance(l2, bool) or not (isinstance(l2, (int, float, np.number)) and math.isfinite(l2) and l2 >= 0):
-        raise ValueError(f"l2 must be a finite number >= 0; got {l2!r}")
+    if l2 != 0:  # 0 means no penalty
+        _check_positive(l2, "l2")
     n = X.shape[0]
     batch = n if batch_size is None else min(_check_positive(batch_size, "batch_size", integer=True), n)
     if optimizer not in ("sgd", "adam"):
@@ -379,7 +379,8 @@ def _check_params(params, where="params"):
 def _check_grads(grads, params):
     """Check that grads and params have the same keys and shapes (params' own chain is forward's job)."""
     if not isinstance(params, dict) or not params:
-        raise ValueError(f"params must be a non-empty dict of arrays W1, b1, ...; got {type(params).__name__}")
+        raise ValueError(f"params must be a non-empty dict of arrays W1, b1, ...; "
+                         f"got {type(params).__name__}")
     if not isinstance(grads, dict) or grads.keys() != params.keys():
         got = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
         raise ValueError(f"grads must have the same keys as params {sorted(params)}; got {got}")
@@ -415,8 +416,9 @@ def _check_X(X, params):
 
 def _check_Y_hat(Y_hat):
     Y_hat = np.asarray(Y_hat, dtype=np.float64)
-    if Y_hat.ndim != 2:
-        raise ValueError(f"Y_hat must be 2-D (n_samples, n_outputs) as forward returns it; got shape {Y_hat.shape}")
+    if Y_hat.ndim != 2 or Y_hat.shape[0] == 0:
+        raise ValueError(f"Y_hat must be 2-D (n_samples >= 1, n_outputs) as forward returns it; "
+                         f"got shape {Y_hat.shape}")
     return Y_hat
 
 
@@ -458,8 +460,8 @@ def _one_hot(labels, n, k):
     if labels.shape[0] != n:
         raise ValueError(f"Y has {labels.shape[0]} labels; expected {n} to match the predictions")
     if labels.dtype.kind not in "iu":
-        is_whole = labels.dtype.kind == "f" and np.isfinite(labels).all() and (labels == np.round(labels)).all()
-        if not is_whole:
+        whole = labels.dtype.kind == "f" and np.isfinite(labels).all() and (labels == np.round(labels)).all()
+        if not whole:
             raise ValueError(f"softmax labels must be integers 0..{k - 1}; got dtype {labels.dtype} "
                              f"with values like {labels[:3].tolist()}")
     if labels.min() < 0 or labels.max() >= k:
@@ -478,6 +480,6 @@ def _check_cache(cache, params):
     for l in range(n_layers + 1):
         width = params["W1"].shape[0] if l == 0 else params[f"W{l}"].shape[1]
         if getattr(cache.get(f"A{l}") if n >= 0 else None, "shape", None) != (n, width):
-            shapes = {key: np.shape(value) for key, value in cache.items()} if isinstance(cache, dict) else cache
-            raise ValueError(f"cache['A{l}'] must have shape (n, {width}) for these params; got {shapes!s:.200}. "
-                             "Pass the cache that forward returned for these params")
+            shapes = {k: np.shape(v) for k, v in cache.items()} if isinstance(cache, dict) else cache
+            raise ValueError(f"cache['A{l}'] must have shape (n, {width}) for these params; "
+                             f"got {shapes!s:.200}. Pass the cache that forward returned for these params")

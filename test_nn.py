@@ -380,7 +380,8 @@ def test_a_softmax_over_a_single_output_is_refused():
 def test_whole_number_float_labels_are_accepted_for_softmax(net):
     params, X, _ = net
     Y_hat, _ = nn.forward(params, X, "relu", "softmax")
-    assert nn.loss(Y_hat, np.array([0.0, 1.0, 1.0, 0.0, 1.0]), "softmax") == nn.loss(Y_hat, np.array([0, 1, 1, 0, 1]), "softmax")
+    as_floats, as_ints = np.array([0.0, 1.0, 1.0, 0.0, 1.0]), np.array([0, 1, 1, 0, 1])
+    assert nn.loss(Y_hat, as_floats, "softmax") == nn.loss(Y_hat, as_ints, "softmax")
 
 
 @pytest.mark.parametrize("hidden, output, message", [
@@ -420,7 +421,8 @@ def test_init_params_rejects_bad_layer_sizes(layer_sizes, message):
     ("epochs", 2.5, r"epochs must be a positive integer; got 2.5"),
     ("batch_size", 0, r"batch_size must be a positive integer; got 0"),
     ("batch_size", -32, r"batch_size must be a positive integer; got -32"),
-    ("l2", -1.0, r"l2 must be a finite number >= 0; got -1.0"),
+    ("l2", -1.0, r"l2 must be a positive finite number; got -1.0"),
+    ("l2", float("nan"), r"l2 must be a positive finite number; got nan"),
     ("optimizer", "rmsprop", r"optimizer must be 'sgd' or 'adam'; got 'rmsprop'"),
     ("schedule", "step", r"schedule must be None or 'cosine'; got 'step'"),
 ])
@@ -445,7 +447,8 @@ def test_update_rejects_a_bad_learning_rate_and_mismatched_grads(net):
 @pytest.mark.parametrize("change, message", [
     (lambda p: p.pop("b2"), r"params must be a dict with keys W1, b1, ..., WL, bL; got \['W1', 'W2', 'b1'\]"),
     (lambda p: p.update(W2=np.ones((5, 2))), r"params: W2 has 5 rows but layer 1 has 4 units; the layers do not chain"),
-    (lambda p: p.update(b1=np.ones(3)), r"params: W1 must be a 2-D array \(n_in, n_out\) and b1 a 1-D array \(n_out,\); got W1 \(3, 4\) and b1 \(3,\)"),
+    (lambda p: p.update(b1=np.ones(3)),
+     r"params: W1 must be a 2-D array \(n_in, n_out\) and b1 a 1-D array \(n_out,\); got W1 \(3, 4\) and b1 \(3,\)"),
     (lambda p: p.update(W3=np.ones((2, 1))), r"params must be a dict with keys W1, b1, ..., WL, bL"),
 ], ids=["missing b2", "W2 does not chain", "b1 wrong size", "W3 without b3"])
 def test_params_whose_keys_or_shapes_do_not_chain_are_refused(net, change, message):
