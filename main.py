@@ -61,6 +61,13 @@ def sklearn_adam(epochs, batch_size, lr):
                 tol=0.0, n_iter_no_change=epochs, shuffle=True, random_state=SEED)
 
 
+def regression_metrics(params, hidden, sk, X_train, X_test, y_train, y_test):
+    """Our train and test MSE (and test RMSE), and the test MSE of the fitted scikit-learn model."""
+    test_mse = mse(nn.predict(params, X_test, hidden), y_test)
+    return {"train_mse": mse(nn.predict(params, X_train, hidden), y_train), "test_mse": test_mse,
+            "test_rmse": test_mse ** 0.5, "sklearn_test_mse": mse(sk.predict(X_test), y_test)}
+
+
 def regression_data():
     """The first seed's data: a linear target plus noise of variance 100, split 800 / 200."""
     X, y = make_regression(n_samples=1000, n_features=3, noise=10, random_state=42)
@@ -107,16 +114,9 @@ def experiment_regression():
     sk = MLPRegressor(hidden_layer_sizes=(128,), activation="relu", alpha=0.0,
                       **sklearn_adam(epochs, len(X_train), 1e-3))
     sk_seconds = fit_sklearn(sk, X_train, y_train)
-    result = {
-        "train_mse": mse(nn.predict(params, X_train), y_train),
-        "test_mse": mse(nn.predict(params, X_test), y_test),
-        "loss_at_4500": history[4500],
-        "ols_test_mse": ols_test_mse,
-        "sklearn_test_mse": mse(sk.predict(X_test), y_test),
-        "seconds": seconds,
-        "sklearn_seconds": sk_seconds,
-    }
-    result["test_rmse"] = result["test_mse"] ** 0.5
+    result = {**regression_metrics(params, "relu", sk, X_train, X_test, y_train, y_test),
+              "loss_at_4500": history[4500], "ols_test_mse": ols_test_mse,
+              "seconds": seconds, "sklearn_seconds": sk_seconds}
     print(f"train MSE {result['train_mse']:.2f} (RMSE {result['train_mse'] ** 0.5:.2f})   "
           f"test MSE {result['test_mse']:.2f} (RMSE {result['test_rmse']:.2f})")
     print(f"least squares test MSE {ols_test_mse:.2f}: ours is {result['test_mse'] / ols_test_mse:.3f} x "
@@ -152,14 +152,8 @@ def experiment_function():
     sk = MLPRegressor(hidden_layer_sizes=(32, 16), activation="tanh", alpha=0.0,
                       **sklearn_adam(epochs, batch_size, lr))
     sk_seconds = fit_sklearn(sk, X_train, y_train)
-    result = {
-        "train_mse": mse(nn.predict(params, X_train, "tanh"), y_train),
-        "test_mse": mse(nn.predict(params, X_test, "tanh"), y_test),
-        "sklearn_test_mse": mse(sk.predict(X_test), y_test),
-        "seconds": seconds,
-        "sklearn_seconds": sk_seconds,
-    }
-    result["test_rmse"] = result["test_mse"] ** 0.5
+    result = {**regression_metrics(params, "tanh", sk, X_train, X_test, y_train, y_test),
+              "seconds": seconds, "sklearn_seconds": sk_seconds}
     print(f"train MSE {result['train_mse']:.2e} (RMSE {result['train_mse'] ** 0.5:.4f})   "
           f"test MSE {result['test_mse']:.2e} (RMSE {result['test_rmse']:.4f})   target <= 5e-5")
     print(f"scikit-learn MLPRegressor (Adam, same lr, epochs and batch; no schedule): test MSE "
