@@ -116,7 +116,7 @@ def test_gradient_check_fails_on_a_planted_wrong_derivative(hidden, monkeypatch)
     assert errors["W1"] > 1e-3, f"the check missed a wrong {hidden} derivative: {errors}"
 
 
-def test_gradient_check_fails_on_a_planted_mean_instead_of_sum_for_bias(monkeypatch):
+def test_gradient_check_fails_on_a_planted_mean_instead_of_sum_for_bias():
     params, X, Y = make_problem("tanh", "softmax", DEPTHS["one hidden layer"])
     _, cache = nn.forward(params, X, "tanh", "softmax")
     grads = nn.backward(params, cache, Y, "tanh", "softmax")
