@@ -474,12 +474,11 @@ def _one_hot(labels, n, k):
 
 def _check_cache(cache, params):
     """Check that cache holds A0, ..., AL with as many rows as X and the widths of these layers."""
-    n_layers = len(params) // 2
     A0 = cache.get("A0") if isinstance(cache, dict) else None
-    n = A0.shape[0] if getattr(A0, "ndim", 0) == 2 else -1
-    for l in range(n_layers + 1):
-        width = params["W1"].shape[0] if l == 0 else params[f"W{l}"].shape[1]
-        if getattr(cache.get(f"A{l}") if n >= 0 else None, "shape", None) != (n, width):
+    n = A0.shape[0] if getattr(A0, "ndim", 0) == 2 else None
+    widths = [params["W1"].shape[0]] + [params[f"W{l}"].shape[1] for l in range(1, len(params) // 2 + 1)]
+    for l, width in enumerate(widths):
+        if n is None or getattr(cache.get(f"A{l}"), "shape", None) != (n, width):
             shapes = {k: np.shape(v) for k, v in cache.items()} if isinstance(cache, dict) else cache
             raise ValueError(f"cache['A{l}'] must have shape (n, {width}) for these params; "
                              f"got {shapes!s:.200}. Pass the cache that forward returned for these params")
