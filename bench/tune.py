@@ -33,8 +33,8 @@ def tune_regression():
             X_fit, X_val = main.standardise(X[a], X[b])
             params = nn.init_params([3, 128, 1], "relu", seed=main.SEED)
             params, _ = nn.train(params, X_fit, y[a], "relu", "linear", epochs=5000, lr=lr, l2=l2,
-                                 log_every=None)
-            scores.append(main.mse(nn.predict(params, X_val), y[b]))
+                                 batch_size=None, optimizer="sgd", log_every=None)
+            scores.append(main.mse(nn.predict(params, X_val, "relu", "linear"), y[b]))
         print(f"lr {lr:<7g} l2 {l2:<5g}  validation MSE {np.mean(scores):7.2f}  "
               f"(folds {' '.join(f'{s:.1f}' for s in scores)})", flush=True)
 
@@ -54,7 +54,7 @@ def tune_function():
             params, _ = nn.train(params, X_fit, y[:3200], "tanh", "linear", epochs=epochs, lr=lr,
                                  batch_size=batch_size, optimizer="adam", schedule="cosine", seed=seed,
                                  log_every=None)
-            scores.append(main.mse(nn.predict(params, X_val, "tanh"), y[3200:]))
+            scores.append(main.mse(nn.predict(params, X_val, "tanh", "linear"), y[3200:]))
         print(f"epochs {epochs:5} batch {batch_size:4} lr {lr:<6g} validation MSE {np.mean(scores):.2e}  "
               f"(seeds {' '.join(f'{s:.2e}' for s in scores)}; {(time.perf_counter() - start) / 2:.1f} s a run)",
               flush=True)
