@@ -137,7 +137,7 @@ def experiment_regression(compare=True):
     epochs = 5000
     train_mse, test_mse, history, seconds = train_regressor(
         X_train, X_test, y_train, y_test, [3, 128, 1], "relu",
-        epochs=epochs, lr=1e-4, batch_size=None, optimizer="sgd")
+        epochs=epochs, lr=1e-4, batch_size=None, optimizer="sgd", l2=0.0)
     ols_test_mse = mse(LinearRegression().fit(X_train, y_train).predict(X_test), y_test)
     print(f"loss at epoch 4500: {history[4500]:.2f} (the original write-up: 350.32, also a training loss)")
     result = {"train_mse": train_mse, "test_mse": test_mse, "test_rmse": test_mse ** 0.5,
@@ -173,7 +173,7 @@ def experiment_function(compare=True):
     epochs, batch_size, lr = 2000, 128, 0.005
     train_mse, test_mse, _, seconds = train_regressor(
         X_train, X_test, y_train, y_test, [4, 32, 16, 1], "tanh",
-        epochs=epochs, lr=lr, batch_size=batch_size, optimizer="adam", schedule="cosine")
+        epochs=epochs, lr=lr, batch_size=batch_size, optimizer="adam", schedule="cosine", l2=0.0)
     result = {"train_mse": train_mse, "test_mse": test_mse, "test_rmse": test_mse ** 0.5, "seconds": seconds}
     if compare:
         sk = MLPRegressor(hidden_layer_sizes=(32, 16), activation="tanh", alpha=0.0,

@@ -165,7 +165,7 @@ def test_train_learns_xor_to_full_accuracy():
     y = np.array([0, 1, 1, 0])
     params = nn.init_params([2, 8, 1], "tanh", seed=0)
     params, history = nn.train(params, X, y, "tanh", "sigmoid", epochs=2000, lr=0.5, batch_size=None,
-                               optimizer="sgd", seed=0, log_every=None)
+                               optimizer="sgd", l2=0.0, seed=0, log_every=None)
     assert np.array_equal(nn.predict(params, X, "tanh", "sigmoid"), y)
     assert history["loss"][-1] < 0.05 < history["loss"][0]
 
@@ -699,7 +699,7 @@ def test_momentum_matches_a_hand_written_reference_step_for_step():
     params, X, Y = make_problem("tanh", "linear", DEPTHS["one hidden layer"])
     mu, lr = 0.9, 0.05
     trained, _ = nn.train(params, X, Y, "tanh", "linear", epochs=5, lr=lr, batch_size=None, optimizer="sgd",
-                          momentum=mu, log_every=None)
+                          momentum=mu, l2=0.0, log_every=None)
     theta = {k: v.copy() for k, v in params.items()}
     velocity = {k: np.zeros_like(v) for k, v in params.items()}
     for _ in range(5):  # v <- mu v + g, theta <- theta - lr v, written out per array

@@ -40,7 +40,7 @@ def seeds():
     for seed in range(4):
         params = nn.init_params([3, 128, 1], "relu", seed=seed)
         params, _ = nn.train(params, X_train, y_train, "relu", "linear", epochs=5000, lr=1e-4, batch_size=None,
-                             optimizer="sgd", log_every=None)
+                             optimizer="sgd", l2=0.0, log_every=None)
         ratio = main.mse(nn.predict(params, X_test, "relu", "linear"), y_test) / ols
         print(f"regression seed {seed}: test MSE / least squares = {ratio:.3f}")
 
@@ -49,7 +49,7 @@ def seeds():
     for seed in range(4):
         params = nn.init_params([4, 32, 16, 1], "tanh", seed=seed)
         params, _ = nn.train(params, X_train, y_train, "tanh", "linear", epochs=2000, lr=0.005, batch_size=128,
-                             optimizer="adam", schedule="cosine", seed=seed, log_every=None)
+                             optimizer="adam", schedule="cosine", l2=0.0, seed=seed, log_every=None)
         print(f"function seed {seed}: test MSE {main.mse(nn.predict(params, X_test, 'tanh', 'linear'), y_test):.2e}")
 
     X_train, X_test, y_train, y_test = main.classification_data(load_breast_cancer)

@@ -37,7 +37,7 @@ def nn_train(sizes, hidden, n, batch, epochs):
     X, Y = data(sizes, n)
     params = nn.init_params(sizes, hidden, seed=0)
     return lambda: nn.train(params, X, Y, hidden, "linear", epochs=epochs, lr=LR, batch_size=batch,
-                            optimizer="sgd", seed=0, log_every=None)
+                            optimizer="sgd", l2=0.0, seed=0, log_every=None)
 
 
 def bare_loop(sizes, hidden, n, batch, epochs):

@@ -52,7 +52,7 @@ def tune_function():
         for seed in (0, 1):
             params = nn.init_params([4, 32, 16, 1], "tanh", seed=seed)
             params, _ = nn.train(params, X_fit, y[:3200], "tanh", "linear", epochs=epochs, lr=lr,
-                                 batch_size=batch_size, optimizer="adam", schedule="cosine", seed=seed,
+                                 batch_size=batch_size, optimizer="adam", schedule="cosine", l2=0.0, seed=seed,
                                  log_every=None)
             scores.append(main.mse(nn.predict(params, X_val, "tanh", "linear"), y[3200:]))
         print(f"epochs {epochs:5} batch {batch_size:4} lr {lr:<6g} validation MSE {np.mean(scores):.2e}  "
