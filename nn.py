@@ -153,10 +153,14 @@ def backward(params, cache, Y, hidden, output):
     _check_names(hidden, output)
     _check_cache(cache, params)
     Y = _check_Y(Y, cache[f"A{n_layers}"].shape, output)
-    return _backward(params, cache, Y, hidden, output)
+    grads = _unflatten(np.empty(sum(value.size for value in params.values())), params)
+    _backward(params, cache, Y, hidden, output, grads)
+    return grads
 
 
-def _backward(params, cache, Y, hidden, output):
+def _backward(params, cache, Y, hidden, output, grads):
+    """Write dL/dtheta into grads, a dict of arrays shaped like params (train's are views into the
+    one vector g that its optimizer reads, so nothing is copied to string them together)."""
     n_layers = len(params) // 2
     Y_hat = cache[f"A{n_layers}"]  # (n, k)
     n, k = Y.shape
@@ -167,16 +171,14 @@ def _backward(params, cache, Y, hidden, output):
     else:
         dZ = (Y_hat - Y) / n  # dL/dZ_L = (P - Y) / n, as each row of Y sums to 1   (n, k)
     g_prime = HIDDEN[hidden][1]
-    grads = {}
     for l in range(n_layers, 0, -1):
         A_prev = cache[f"A{l - 1}"]  # (n, n_{l-1})
-        grads[f"W{l}"] = A_prev.T @ dZ  # dL/dW_l = A_{l-1}.T @ dZ_l             (n_{l-1}, n_l)
-        grads[f"b{l}"] = dZ.sum(axis=0)  # dL/db_l = sum over the rows of dZ_l    (n_l,)
+        np.matmul(A_prev.T, dZ, out=grads[f"W{l}"])  # dL/dW_l = A_{l-1}.T @ dZ_l   (n_{l-1}, n_l)
+        dZ.sum(axis=0, out=grads[f"b{l}"])  # dL/db_l = sum over the rows of dZ_l      (n_l,)
         if l > 1:
             dA = dZ @ params[f"W{l}"].T  # dL/dA_{l-1} = dZ_l @ W_l.T             (n, n_{l-1})
             # dL/dZ_{l-1} = dA_{l-1} * g'(Z_{l-1})                                  (n, n_{l-1})
             dZ = np.multiply(dA, g_prime(A_prev), out=dA)  # written over dA, which is not used again
-    return grads
 
 
 def gradient_check(params, X, Y, hidden, output, h=1e-5):
@@ -386,9 +388,11 @@ def train(params, X, Y, hidden, output, *, epochs=200, lr=0.003, batch_size=32, 
                          f"got {callback!r}")
 
     # From here on the inputs are known to be good, so the loop calls the cores directly. theta is
-    # our own copy of the parameters, and params a dict of views into it.
+    # our own copy of the parameters, and params a dict of views into it; likewise g and grads.
     theta = _flatten(params, params).astype(np.float64, copy=False)
     params = _unflatten(theta, params)
+    g = np.empty_like(theta)  # dL/dtheta, which _backward writes through the views in grads
+    grads = _unflatten(g, params)
     rng = np.random.default_rng(seed)
     state = adam_init(params) if optimizer == "adam" else momentum_init(params) if momentum else None
     history = {"loss": []} if validation is None else {"loss": [], "val_loss": []}
@@ -409,12 +413,11 @@ def train(params, X, Y, hidden, output, *, epochs=200, lr=0.003, batch_size=32, 
                 value = _loss(Y_hat, Yb, output)
                 if not math.isfinite(value):
                     _diverged(value, epoch, lr)
-                grads = _backward(params, cache, Yb, hidden, output)
+                _backward(params, cache, Yb, hidden, output, grads)
                 if l2:
                     for key in grads:
                         if key[0] == "W":
-                            grads[key] = grads[key] + l2 * params[key]  # d/dW (l2/2)||W||^2 = l2 W
-                g = _flatten(grads, params)
+                            grads[key] += l2 * params[key]  # d/dW (l2/2)||W||^2 = l2 W
                 if optimizer == "adam":
                     _adam_step(theta, g, state, rate)
                 elif momentum:
