@@ -4,6 +4,7 @@ fail when a bug is planted in backward. Run with `pytest`."""
 
 import ast
 import math
+import os
 import sys
 import warnings
 
@@ -859,6 +860,16 @@ def test_the_walkthrough_prints_the_numbers_computed_by_hand(capsys):
     # for sample 2 passes no gradient back.
     assert by_hand["L"] == pytest.approx(0.03125, rel=1e-12)
     assert by_hand["dZ1"][1][1] == 0.0 and by_hand["new L"] < by_hand["L"]
+
+
+def test_the_readme_shows_what_the_walkthrough_prints(capsys):
+    import main
+    main.walkthrough()
+    printed = capsys.readouterr().out
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "README.md")) as readme:
+        text = readme.read()
+    shown = text[text.index("```\nX         (2, 2)") + 4:]
+    assert printed[printed.index("X         (2, 2)"):] == shown[:shown.index("```")]
 
 
 # main.py: its command line, and its experiments against their targets on held-out data. The tests skip

@@ -2,6 +2,7 @@
 
     python bench/datasets.py             # the table: test metric and seconds, nn.py beside scikit-learn
     python bench/datasets.py defaults    # how train's defaults were chosen: validation loss per candidate
+    python bench/datasets.py init        # the two regressions with He-scale and Glorot-scale initial weights
 
 Both sides get the same hidden layer (64 ReLU units), the same recipe (Adam, lr 0.003, batches of 32,
 at most 200 epochs, weight penalty l2 = 1e-4) and early stopping on a tenth of the training part
@@ -82,12 +83,16 @@ def output_of(y_train, task):
     return ("sigmoid", 1) if n_classes == 2 else ("softmax", n_classes)
 
 
-def fit_ours(X_train, y_train, task, seed, recipe):
-    """nn.train with early stopping on a tenth of the training part; returns (params, output, history)."""
+def fit_ours(X_train, y_train, task, seed, recipe, init_scale="relu"):
+    """nn.train with early stopping on a tenth of the training part; returns (params, output, history).
+
+    init_scale is the activation whose init rule draws the weights: "relu" (He, what a ReLU network
+    gets) or "tanh" (Glorot, about scikit-learn's scale), for the init mode below.
+    """
     X_fit, X_val, y_fit, y_val = train_test_split(X_train, y_train, test_size=0.1, random_state=seed,
                                                   stratify=y_train if task == "classification" else None)
     output, n_out = output_of(y_train, task)
-    params = nn.init_params([X_train.shape[1], HIDDEN_UNITS, n_out], "relu", seed=seed)
+    params = nn.init_params([X_train.shape[1], HIDDEN_UNITS, n_out], init_scale, seed=seed)
     params, history = nn.train(params, X_fit, y_fit, "relu", output, epochs=MAX_EPOCHS, seed=seed,
                                validation=(X_val, y_val), log_every=None, **recipe)
     return params, output, history
@@ -166,5 +171,18 @@ def defaults():
         print(f"{label:46}" + "".join(f"{value:14.4f}" for value in row) + f"{rank.mean():10.2f}")
 
 
+def init():
+    """The regressions' test MSE with He-scale first weights (nn.py's rule for ReLU) and Glorot-scale."""
+    for name in ("diabetes", "friedman1"):
+        for init_scale, label in (("relu", "He (nn.py)"), ("tanh", "Glorot")):
+            errors = []
+            for seed in SPLIT_SEEDS:
+                X_train, X_test, y_train, y_test, task = split(name, seed)
+                params, output, _ = fit_ours(X_train, y_train, task, seed, RECIPE, init_scale)
+                errors.append(test_metric(nn.predict(params, X_test, "relu", output), y_test, task))
+            print(f"{name:10} {label:11} init: test MSE median {np.median(errors):.4f} "
+                  f"({min(errors):.4f}-{max(errors):.4f})", flush=True)
+
+
 if __name__ == "__main__":
-    {"table": table, "defaults": defaults}[sys.argv[1] if len(sys.argv) > 1 else "table"]()
+    {"table": table, "defaults": defaults, "init": init}[sys.argv[1] if len(sys.argv) > 1 else "table"]()
