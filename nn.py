@@ -25,6 +25,9 @@ tanh' = 1 - A^2, sigmoid' = A (1 - A).
 
 Gradient descent: theta <- theta - lr dL/dtheta for every W_l and b_l (or momentum, or Adam, below).
 
+`python main.py walkthrough` prints every number of one such step on a tiny network, and
+gradient_check(params, X, Y, hidden, output) compares backward with finite differences of loss.
+
 Every public function is plain, works on dicts of float64 arrays ({"W1": ..., "b1": ..., ...}),
 checks its inputs and raises ValueError with what it got and what it expected. The activations are
 always named by the caller: nothing guesses them. Each public function checks and then calls a
