@@ -309,8 +309,8 @@ def _adam_step(theta, g, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
 
 
 def _flatten(arrays, params):
-    """The arrays (params or grads) strung into one new vector, in the order of params."""
-    return np.concatenate([arrays[key].ravel() for key in params])
+    """The arrays (params or grads) strung into one new float64 vector, in the order of params."""
+    return np.concatenate([np.ravel(arrays[key]) for key in params], dtype=np.float64)
 
 
 def _unflatten(theta, params):
@@ -396,7 +396,7 @@ def train(params, X, Y, hidden, output, *, epochs=200, lr=0.003, batch_size=32, 
 
     # From here on the inputs are known to be good, so the loop calls the cores directly. theta is
     # our own copy of the parameters, and params a dict of views into it; likewise g and grads.
-    theta = _flatten(params, params).astype(np.float64, copy=False)
+    theta = _flatten(params, params)
     params = _unflatten(theta, params)
     g = np.empty_like(theta)  # dL/dtheta, which _backward writes through the views in grads
     grads = _unflatten(g, params)
