@@ -274,12 +274,13 @@ def summary(results):
     rows = []
     for name, r in results.items():
         if "test_mse" in r:
-            metric, ours, theirs = "test MSE", f"{r['test_mse']:.4g}", f"{r.get('sklearn_test_mse', 0):.4g}"
+            metric, key, style = "test MSE", "test_mse", "{:.4g}"
         else:
-            metric = "test accuracy"
-            ours, theirs = f"{r['test_accuracy']:.4f}", f"{r.get('sklearn_test_accuracy', 0):.4f}"
-        rows.append((name, metric, ours, theirs, TARGETS[name].format(**r), "met" if r["met"] else "MISSED",
-                     f"{r['seconds']:.1f}", f"{r.get('sklearn_seconds', 0):.1f}"))
+            metric, key, style = "test accuracy", "test_accuracy", "{:.4f}"
+        theirs = style.format(r[f"sklearn_{key}"]) if f"sklearn_{key}" in r else "-"  # "-": not compared
+        their_seconds = f"{r['sklearn_seconds']:.1f}" if "sklearn_seconds" in r else "-"
+        rows.append((name, metric, style.format(r[key]), theirs, TARGETS[name].format(**r),
+                     "met" if r["met"] else "MISSED", f"{r['seconds']:.1f}", their_seconds))
     header = ("experiment", "metric", "nn.py", "scikit-learn", "target", "verdict", "nn.py s", "sklearn s")
     widths = [max(len(row[i]) for row in rows + [header]) for i in range(len(header))]
     for row in [header] + rows:
