@@ -156,7 +156,7 @@ def backward(params, cache, Y, hidden, output):
     _check_names(hidden, output)
     _check_cache(cache, params)
     Y = _check_Y(Y, cache[f"A{n_layers}"].shape, output)
-    grads = _unflatten(np.empty(sum(value.size for value in params.values())), params)
+    grads = _unflatten(np.empty(_n_numbers(params)), params)
     _backward(params, cache, Y, hidden, output, grads)
     return grads
 
@@ -246,7 +246,7 @@ def _sgd_step(theta, g, lr):
 def momentum_init(params):
     """Momentum's state for these params: a velocity of zeros, one per number."""
     _check_params(params)
-    return {"v": np.zeros(sum(value.size for value in params.values()))}
+    return {"v": np.zeros(_n_numbers(params))}
 
 
 def momentum_update(params, grads, state, lr, momentum):
@@ -277,8 +277,7 @@ def _momentum_step(theta, g, state, lr, momentum):
 def adam_init(params):
     """Adam's state for these params: step count t = 0, and moments m and v with one zero per number."""
     _check_params(params)
-    size = sum(value.size for value in params.values())
-    return {"t": 0, "m": np.zeros(size), "v": np.zeros(size)}
+    return {"t": 0, "m": np.zeros(_n_numbers(params)), "v": np.zeros(_n_numbers(params))}
 
 
 def adam_update(params, grads, state, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
@@ -306,6 +305,10 @@ def _adam_step(theta, g, state, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     v += (1.0 - beta2) * g * g  # v <- beta2 v + (1 - beta2) g^2
     lr_t = lr * math.sqrt(1.0 - beta2**t) / (1.0 - beta1**t)
     theta -= lr_t * m / (np.sqrt(v) + eps)
+
+
+def _n_numbers(params):
+    return sum(np.size(value) for value in params.values())
 
 
 def _flatten(arrays, params):
@@ -441,12 +444,12 @@ def train(params, X, Y, hidden, output, *, epochs=200, lr=0.003, batch_size=32, 
                 history["val_loss"].append(val_loss)
                 if patience is not None:
                     if val_loss < best_loss:  # keep a copy of the best; the epochs after it may be worse
-                        best = {key: value.copy() for key, value in params.items()}
+                        best = _unflatten(theta.copy(), params)
                         best_loss, best_epoch = val_loss, epoch
                     stop = epoch - best_epoch >= patience
             last = stop or epoch == epochs - 1
             if callback is not None and log_every is not None and (epoch % log_every == 0 or last):
-                callback(epoch, history, {key: value.copy() for key, value in params.items()})
+                callback(epoch, history, _unflatten(theta.copy(), params))
             if stop:
                 break
     return (params if best is None else best), history
@@ -577,7 +580,7 @@ def _check_momentum(momentum):
 
 
 def _check_state(state, params, key, maker):
-    size = sum(np.size(value) for value in params.values())
+    size = _n_numbers(params)
     if not (isinstance(state, dict) and getattr(state.get(key), "shape", None) == (size,)):
         raise ValueError(f"state must be the dict {maker} made for params with {size} numbers "
                          "(or the state the last update returned)")
