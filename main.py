@@ -32,6 +32,7 @@ from sklearn.preprocessing import StandardScaler
 import nn
 
 SEED = 0  # one random seed for every network, shuffle and scikit-learn model; fixed before any result
+LOG_EVERY = 500  # print the loss every 500 epochs (and after the first and the last)
 
 
 def standardise(X_train, X_test):
@@ -53,15 +54,6 @@ def verdict(met, text):
     """The line that says whether an experiment met its target, and by what numbers."""
     print(f"{'TARGET MET' if met else 'TARGET MISSED'}: {text}", flush=True)
     return met
-
-
-def loss_curve(history, width=60):
-    """The loss history as one line of blocks on a log scale, with the first and last values."""
-    blocks = "▁▂▃▄▅▆▇█"
-    picks = np.log10(np.asarray(history)[np.linspace(0, len(history) - 1, width).astype(int)])
-    low, high = picks.min(), picks.max()
-    levels = np.zeros(width, int) if high == low else ((picks - low) / (high - low) * 7).round().astype(int)
-    return f"loss curve (log scale) {history[0]:.4g} {''.join(blocks[i] for i in levels)} {history[-1]:.4g}"
 
 
 def timed(fit):
@@ -107,12 +99,12 @@ def classification_data(load):
 def train_regressor(X_train, X_test, y_train, y_test, sizes, hidden, **settings):
     """Train nn.py's network, print its loss curve; return (train MSE, test MSE, history, seconds)."""
     say(f"training nn.py's {sizes} {hidden} network for {settings['epochs']} epochs")
-    params = nn.init_params(sizes, hidden, seed=SEED)
-    (params, history), seconds = timed(lambda: nn.train(params, X_train, y_train, hidden, "linear",
-                                                        seed=SEED, **settings))
-    print(loss_curve(history["loss"]))
-    train_mse = mse(nn.predict(params, X_train, hidden, "linear"), y_train)
-    test_mse = mse(nn.predict(params, X_test, hidden, "linear"), y_test)
+    params = nn.init_params(sizes, hidden, "linear", seed=SEED)
+    (params, history), seconds = timed(lambda: nn.train(params, X_train, y_train, seed=SEED,
+                                                        log_every=LOG_EVERY, **settings))
+    print(nn.loss_curve(history))
+    train_mse = mse(nn.predict(params, X_train), y_train)
+    test_mse = mse(nn.predict(params, X_test), y_test)
     print(f"nn.py: train MSE {train_mse:.4g} (RMSE {train_mse ** 0.5:.4g})   "
           f"test MSE {test_mse:.4g} (RMSE {test_mse ** 0.5:.4g})   in {seconds:.1f} s")
     return train_mse, test_mse, history["loss"], seconds
@@ -135,11 +127,15 @@ def experiment_regression(compare=True):
     X_train, X_test, y_train, y_test = regression_data()
     X_train, X_test = standardise(X_train, X_test)
     epochs = 5000
-    train_mse, test_mse, history, seconds = train_regressor(
-        X_train, X_test, y_train, y_test, [3, 128, 1], "relu",
-        epochs=epochs, lr=1e-4, batch_size=None, optimizer="sgd", l2=0.0)
+    say("the target stays in its own units, as in the write-up, so nn.train's warning that it is not "
+        "standardised is expected here and silenced")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", nn.ScaleWarning)
+        train_mse, test_mse, history, seconds = train_regressor(
+            X_train, X_test, y_train, y_test, [3, 128, 1], "relu",
+            epochs=epochs, lr=1e-4, batch_size=None, optimizer="sgd", l2=0.0)
     ols_test_mse = mse(LinearRegression().fit(X_train, y_train).predict(X_test), y_test)
-    print(f"loss at epoch 4500: {history[4500]:.2f} (the original write-up: 350.32, also a training loss)")
+    print(f"loss after 4500 epochs: {history[4500]:.2f} (the original write-up: 350.32, also a training loss)")
     result = {"train_mse": train_mse, "test_mse": test_mse, "test_rmse": test_mse ** 0.5,
               "loss_at_4500": history[4500], "ols_test_mse": ols_test_mse, "seconds": seconds}
     if compare:
@@ -152,7 +148,7 @@ def experiment_regression(compare=True):
     ratio = test_mse / ols_test_mse
     result["met"] = verdict(ratio <= 1.05 and history[4500] <= 120,
                             f"test MSE {test_mse:.2f} is {ratio:.3f} x least squares' {ols_test_mse:.2f} "
-                            f"(target <= 1.05 x); loss at epoch 4500 {history[4500]:.2f} (target <= 120)")
+                            f"(target <= 1.05 x); loss after 4500 epochs {history[4500]:.2f} (target <= 120)")
     return result
 
 
@@ -198,15 +194,13 @@ def classify(name, load, hidden_sizes, output, epochs, lr, l2, compare):
     sizes, batch_size = [X_train.shape[1], *hidden_sizes, n_out], 32
 
     say(f"training nn.py's {sizes} relu network with a {output} output for {epochs} epochs")
-    params = nn.init_params(sizes, "relu", seed=SEED)
+    params = nn.init_params(sizes, "relu", output, seed=SEED)
     (params, history), seconds = timed(lambda: nn.train(
-        params, X_train, y_train, "relu", output, epochs=epochs, lr=lr, batch_size=batch_size,
-        optimizer="adam", l2=l2, seed=SEED))
-    print(loss_curve(history["loss"]))
-    probabilities, _ = nn.forward(params, X_test, "relu", output)
-    accuracy = float(np.mean(nn.predict(params, X_test, "relu", output) == y_test))
-    result = {"test_accuracy": accuracy, "test_log_loss": nn.loss(probabilities, y_test, output),
-              "seconds": seconds}
+        params, X_train, y_train, epochs=epochs, lr=lr, batch_size=batch_size,
+        optimizer="adam", l2=l2, seed=SEED, log_every=LOG_EVERY))
+    print(nn.loss_curve(history))
+    accuracy = float(np.mean(nn.predict(params, X_test) == y_test))
+    result = {"test_accuracy": accuracy, "test_log_loss": nn.loss(params, X_test, y_test), "seconds": seconds}
     print(f"nn.py, {name}: test accuracy {accuracy:.4f} ({round(accuracy * len(y_test))}/{len(y_test)}), "
           f"test log-loss {result['test_log_loss']:.4f}   in {seconds:.1f} s")
     if compare:
@@ -291,7 +285,7 @@ def summary(results):
 # that every product is a short decimal, and so that one ReLU unit is off for one sample.
 WALK_X = np.array([[1.0, 2.0], [3.0, -1.0]])  # 2 samples, 2 features
 WALK_Y = np.array([[1.0], [2.0]])  # one target per sample
-WALK_PARAMS = {"W1": np.array([[0.5, -0.5], [0.25, 0.5]]), "b1": np.array([0.1, -0.1]),
+WALK_PARAMS = {"hidden": "relu", "output": "linear", "W1": np.array([[0.5, -0.5], [0.25, 0.5]]), "b1": np.array([0.1, -0.1]),
                "W2": np.array([[1.0], [-2.0]]), "b2": np.array([0.5])}
 WALK_LR = 0.02  # 0.1 would overshoot here: the loss after the step would be 0.147, not 0.0057
 
@@ -314,27 +308,27 @@ def walkthrough():
     n, k = Y.shape
     print("One training step of a [2, 2, 1] network: ReLU hidden layer, linear output, mean squared\n"
           f"error, gradient descent with lr = {lr}. n = 2 samples (rows), k = 1 output.\n")
-    shown = {"X": X, "Y": Y, **params}
+    shown = {"X": X, "Y": Y, **{key: params[key] for key in ("W1", "b1", "W2", "b2")}}
     for name, what in [("X", "inputs, one sample per row"), ("Y", "targets"),
                        ("W1", "weights into the hidden layer (n_in, n_hidden)"), ("b1", "hidden biases"),
                        ("W2", "weights into the output (n_hidden, n_out)"), ("b2", "output bias")]:
         show(name, shown[name], what)
 
     print("\nForward")
-    Y_hat, cache = nn.forward(params, X, "relu", "linear")
+    Y_hat, cache = nn.forward(params, X)
     Z1 = X @ params["W1"] + params["b1"]
     shown.update(Z1=Z1, A1=cache["A1"], Y_hat=Y_hat)
     show("Z1", Z1, "X @ W1 + b1: each hidden unit's weighted sum")
     show("A1", cache["A1"], "relu(Z1) = max(Z1, 0): the second unit is off for sample 2")
     show("Y_hat", Y_hat, "A1 @ W2 + b2 (= Z2; the output is linear)")
-    shown["L"] = np.array(nn.loss(Y_hat, Y, "linear"))
+    shown["L"] = np.array(nn.loss(params, X, Y))
     show("L", shown["L"], "mean of (Y_hat - Y)^2 over the n k = 2 entries")
 
     print("\nBackward (each line is one factor of the chain rule; d means dL/d)")
     dZ2 = 2 * (Y_hat - Y) / (n * k)
     dA1 = dZ2 @ params["W2"].T
     dZ1 = dA1 * (cache["A1"] > 0)
-    grads = nn.backward(params, cache, Y, "relu", "linear")
+    grads = nn.backward(params, cache, Y)
     shown.update(dZ2=dZ2, dW2=grads["W2"], db2=grads["b2"], dA1=dA1, dZ1=dZ1, dW1=grads["W1"], db1=grads["b1"])
     show("dZ2", dZ2, "2 (Y_hat - Y) / (n k): how L moves with each output")
     show("dW2", grads["W2"], "A1.T @ dZ2: each weight's input times the output's gradient, summed over samples")
@@ -346,10 +340,10 @@ def walkthrough():
 
     print(f"\nUpdate: theta <- theta - {lr} d theta")
     new = nn.update(params, grads, lr)
-    for key in params:
+    for key in grads:
         shown[f"new {key}"] = new[key]
         show(f"new {key}", new[key], f"{key} - {lr} d{key}")
-    shown["new L"] = np.array(nn.loss(nn.forward(new, X, "relu", "linear")[0], Y, "linear"))
+    shown["new L"] = np.array(nn.loss(new, X, Y))
     show("new L", shown["new L"], "the loss after the step: lower than L")
     return shown
 
