@@ -97,7 +97,7 @@ def classification_data(load):
 
 
 def train_regressor(X_train, X_test, y_train, y_test, sizes, hidden, **settings):
-    """Train nn.py's network, print its loss curve; return (train MSE, test MSE, history, seconds)."""
+    """Train nn.py's network, print its loss curve; return (train MSE, test MSE, history, params, seconds)."""
     say(f"training nn.py's {sizes} {hidden} network for {settings['epochs']} epochs")
     params = nn.init_params(sizes, hidden, "linear", seed=SEED)
     (params, history), seconds = timed(lambda: nn.train(params, X_train, y_train, seed=SEED,
@@ -107,7 +107,7 @@ def train_regressor(X_train, X_test, y_train, y_test, sizes, hidden, **settings)
     test_mse = mse(nn.predict(params, X_test), y_test)
     print(f"nn.py: train MSE {train_mse:.4g} (RMSE {train_mse ** 0.5:.4g})   "
           f"test MSE {test_mse:.4g} (RMSE {test_mse ** 0.5:.4g})   in {seconds:.1f} s")
-    return train_mse, test_mse, history["loss"], seconds
+    return train_mse, test_mse, history["loss"], params, seconds
 
 
 def experiment_regression(compare=True):
@@ -131,13 +131,14 @@ def experiment_regression(compare=True):
         "standardised is expected here and silenced")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", nn.ScaleWarning)
-        train_mse, test_mse, history, seconds = train_regressor(
+        train_mse, test_mse, history, params, seconds = train_regressor(
             X_train, X_test, y_train, y_test, [3, 128, 1], "relu",
             epochs=epochs, lr=1e-4, batch_size=None, optimizer="sgd", l2=0.0)
     ols_test_mse = mse(LinearRegression().fit(X_train, y_train).predict(X_test), y_test)
     print(f"loss after 4500 epochs: {history[4500]:.2f} (the original write-up: 350.32, also a training loss)")
     result = {"train_mse": train_mse, "test_mse": test_mse, "test_rmse": test_mse ** 0.5,
-              "loss_at_4500": history[4500], "ols_test_mse": ols_test_mse, "seconds": seconds}
+              "loss_at_4500": history[4500], "ols_test_mse": ols_test_mse, "seconds": seconds,
+              "loss_history": history, "params": params}
     if compare:
         sk = MLPRegressor(hidden_layer_sizes=(128,), activation="relu", alpha=0.0,
                           **sklearn_adam(epochs, len(X_train), 1e-3))
@@ -165,12 +166,19 @@ def experiment_function(compare=True):
     on a validation fifth of the training part (bench/tune.py function); fewer epochs stop short.
     """
     X_train, X_test, y_train, y_test = function_data()
-    X_train, X_test = standardise(X_train, X_test)
+    scaler = StandardScaler().fit(X_train)
+    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
     epochs, batch_size, lr = 2000, 128, 0.005
-    train_mse, test_mse, _, seconds = train_regressor(
+    train_mse, test_mse, history, params, seconds = train_regressor(
         X_train, X_test, y_train, y_test, [4, 32, 16, 1], "tanh",
         epochs=epochs, lr=lr, batch_size=batch_size, optimizer="adam", schedule="cosine", l2=0.0)
-    result = {"train_mse": train_mse, "test_mse": test_mse, "test_rmse": test_mse ** 0.5, "seconds": seconds}
+    # A slice through the fit for the README's picture: x1 sweeps [-1, 1], the other inputs are 0.5.
+    x1 = np.linspace(-1, 1, 101)
+    points = np.column_stack([x1, np.full((101, 3), 0.5)])
+    truth = np.sin(3 * x1) + 0.5 ** 2 * np.cos(3 * 0.5) + 0.5 ** 3
+    result = {"train_mse": train_mse, "test_mse": test_mse, "test_rmse": test_mse ** 0.5, "seconds": seconds,
+              "loss_history": history, "params": params,
+              "slice": {"x1": x1, "truth": truth, "prediction": nn.predict(params, scaler.transform(points))}}
     if compare:
         sk = MLPRegressor(hidden_layer_sizes=(32, 16), activation="tanh", alpha=0.0,
                           **sklearn_adam(epochs, batch_size, lr))
@@ -200,7 +208,8 @@ def classify(name, load, hidden_sizes, output, epochs, lr, l2, compare):
         optimizer="adam", l2=l2, seed=SEED, log_every=LOG_EVERY))
     print(nn.loss_curve(history))
     accuracy = float(np.mean(nn.predict(params, X_test) == y_test))
-    result = {"test_accuracy": accuracy, "test_log_loss": nn.loss(params, X_test, y_test), "seconds": seconds}
+    result = {"test_accuracy": accuracy, "test_log_loss": nn.loss(params, X_test, y_test), "seconds": seconds,
+              "loss_history": history["loss"], "params": params}
     print(f"nn.py, {name}: test accuracy {accuracy:.4f} ({round(accuracy * len(y_test))}/{len(y_test)}), "
           f"test log-loss {result['test_log_loss']:.4f}   in {seconds:.1f} s")
     if compare:
@@ -293,7 +302,7 @@ WALK_LR = 0.02  # 0.1 would overshoot here: the loss after the step would be 0.1
 def show(name, array, what):
     """One array of the walkthrough: its name in the README's notation, shape, meaning and values."""
     rows = np.atleast_2d(array)
-    values = " | ".join("  ".join(f"{value:9.6g}" for value in row) for row in rows)
+    values = " | ".join("  ".join(f"{value + 0.0:9.6g}" for value in row) for row in rows)  # + 0.0: no "-0"
     print(f"{name:<9} {str(array.shape):<7} {what}\n          [ {values} ]")
 
 
@@ -348,30 +357,131 @@ def walkthrough():
     return shown
 
 
+# The second walkthrough: two sigmoid outputs per sample (two independent yes/no labels), so that the
+# 1 / (n k) of the mean over n samples and k outputs shows in every gradient. Same X and hidden layer.
+WALK2_Y = np.array([[1.0, 0.0], [0.0, 1.0]])  # sample 1 has label 1 but not label 2; sample 2 the reverse
+WALK2_PARAMS = {"hidden": "relu", "output": "sigmoid", "W1": WALK_PARAMS["W1"], "b1": WALK_PARAMS["b1"],
+                "W2": np.array([[1.0, -1.0], [-2.0, 0.5]]), "b2": np.array([0.0, 0.5])}
+WALK2_LR = 0.5
+
+
+def walkthrough_two_outputs():
+    """One step of gradient descent on a [2, 2, 2] ReLU network with two sigmoid outputs.
+
+    The loss is the binary cross-entropy averaged over all n k = 4 entries (2 samples x 2 outputs),
+    so each entry's own derivative, P - Y, is divided by n k = 4. Returns what it printed, by name.
+    """
+    X, Y, params, lr = WALK_X, WALK2_Y, WALK2_PARAMS, WALK2_LR
+    n, k = Y.shape
+    print("One training step of a [2, 2, 2] network: ReLU hidden layer, two sigmoid outputs, binary\n"
+          f"cross-entropy, gradient descent with lr = {lr}. n = 2 samples (rows), k = 2 outputs (columns).\n")
+    shown = {"X": X, "Y": Y, "W2": params["W2"], "b2": params["b2"]}
+    show("X", X, "inputs, one sample per row (W1, b1 and so A1 as in the first walkthrough)")
+    show("Y", Y, "targets: one 0/1 label per output")
+    show("W2", params["W2"], "weights into the two outputs (n_hidden, k)")
+    show("b2", params["b2"], "output biases")
+
+    print("\nForward")
+    P, cache = nn.forward(params, X)
+    Z2 = cache["A1"] @ params["W2"] + params["b2"]
+    L_entries = -(Y * np.log(P) + (1 - Y) * np.log(1 - P))
+    shown.update(A1=cache["A1"], Z2=Z2, P=P, L_entries=L_entries, L=np.array(nn.loss(params, X, Y)))
+    show("A1", cache["A1"], "relu(X @ W1 + b1), as before")
+    show("Z2", Z2, "A1 @ W2 + b2: one logit per sample and output")
+    show("P", P, "sigmoid(Z2) = Y_hat: each output's probability of its label")
+    show("L_ij", L_entries, "-[y log p + (1 - y) log(1 - p)]: the loss of each entry")
+    show("L", shown["L"], "their mean: sum of the n k = 4 entries, over 4")
+
+    print("\nBackward (d means dL/d)")
+    grads = nn.backward(params, cache, Y)
+    dZ2 = (P - Y) / (n * k)
+    dA1 = dZ2 @ params["W2"].T
+    shown.update(dZ2=dZ2, dW2=grads["W2"], db2=grads["b2"], dA1=dA1, dZ1=dA1 * (cache["A1"] > 0),
+                 dW1=grads["W1"], db1=grads["b1"])
+    show("dZ2", dZ2, "(P - Y) / (n k): each entry's own slope P - Y, divided by the n k = 4 entries of the mean")
+    show("dW2", grads["W2"], "A1.T @ dZ2")
+    show("db2", grads["b2"], "dZ2 summed over samples")
+    show("dA1", dA1, "dZ2 @ W2.T: each hidden unit feeds both outputs, so both send gradient back")
+    show("dZ1", shown["dZ1"], "dA1 * [A1 > 0]")
+    show("dW1", grads["W1"], "X.T @ dZ1")
+    show("db1", grads["b1"], "dZ1 summed over samples")
+
+    print(f"\nUpdate: theta <- theta - {lr} d theta")
+    new = nn.update(params, grads, lr)
+    shown["new L"] = np.array(nn.loss(new, X, Y))
+    show("new L", shown["new L"], "the loss after the step: lower than L")
+    return shown
+
+
+def inside(compare=True):
+    """Beyond the write-ups: why deep sigmoid networks learn slowly, in the numbers of nn.look_inside.
+
+    The same [64, 32, 32, 32, 32, 32, 10] network on the digits, once with sigmoid hidden layers and
+    once with ReLU, each at its own initial scale (Glorot for sigmoid, He for ReLU). The gradient
+    that reaches layer l has passed through the derivatives of every layer above it, and a sigmoid's
+    derivative is at most 1/4, so the sigmoid network's gradients shrink on their way down; ReLU
+    passes a gradient of 1 wherever a unit is on. Then both train for 20 epochs, same settings.
+    compare is unused: nothing here is compared with scikit-learn.
+    """
+    X_train, X_test, y_train, y_test = classification_data(load_digits)
+    X_train, X_test = standardise(X_train, X_test)
+    sizes, batch = [64, 32, 32, 32, 32, 32, 10], (X_train[:256], y_train[:256])
+    say(f"measuring the gradients of an untrained {sizes} network on 256 digits, sigmoid and relu")
+    tables = {h: nn.look_inside(nn.init_params(sizes, h, "softmax", seed=SEED), *batch) for h in ("sigmoid", "relu")}
+    print("layer   |dW| sigmoid   |dW| relu   update/|W| sigmoid   update/|W| relu (plain gradient step, lr 0.1)")
+    for row_s, row_r in zip(tables["sigmoid"], tables["relu"]):
+        sgd = [nn.look_inside(nn.init_params(sizes, h, "softmax", seed=SEED), *batch, lr=0.1, optimizer="sgd")
+               [row_s["layer"] - 1]["update/|W|"] for h in ("sigmoid", "relu")]
+        print(f"{row_s['layer']:>5}   {row_s['|dW|']:>12.3g}   {row_r['|dW|']:>9.3g}   {sgd[0]:>18.3g}   {sgd[1]:>15.3g}")
+    first, last = tables["sigmoid"][0]["|dW|"], tables["sigmoid"][-1]["|dW|"]
+    print(f"The sigmoid network's first layer gets {last / first:.0f} times less gradient than its last; "
+          f"the ReLU network's, {tables['relu'][-1]['|dW|'] / tables['relu'][0]['|dW|']:.1f} times.")
+    result = {"tables": tables}
+    for h in ("sigmoid", "relu"):
+        say(f"training the {h} network for 20 epochs with plain gradient descent, lr 0.1, batches of 32")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", nn.ScaleWarning)
+            params, history = nn.train(nn.init_params(sizes, h, "softmax", seed=SEED), X_train, y_train,
+                                       epochs=20, lr=0.1, optimizer="sgd", l2=0.0, seed=SEED, log_every=None)
+        result[f"{h}_test_accuracy"] = float(np.mean(nn.predict(params, X_test) == y_test))
+        result[f"{h}_warned"] = bool(caught)
+        print(f"{h}: training loss {history['loss'][0]:.3g} -> {history['loss'][-1]:.3g}, "
+              f"test accuracy {result[f'{h}_test_accuracy']:.4f}"
+              + ("; nn.train warned, as it should: " + str(caught[0].message).split(":")[0] if caught else ""))
+    return result
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(
         description="Run the experiments of nn.py (a neural network from scratch in NumPy), each judged "
                     "on a held-out test set against its target and beside scikit-learn's MLP.",
         epilog="experiments: regression (make_regression, [3, 128, 1] ReLU), function (sin(3 x1) + "
                "x2^2 cos(3 x3) + x4^3, [4, 32, 16, 1] tanh), classification (breast cancer, sigmoid "
-               "output), digits (8x8 digits, softmax output). walkthrough: one training step of a tiny "
-               "network with every number printed, to check by hand (see README.md).")
+               "output), digits (8x8 digits, softmax output), inside (a deep sigmoid and a deep ReLU "
+               "network's gradients, layer by layer). walkthrough and walkthrough2: one training step of "
+               "a tiny network with every number printed, to check by hand (see README.md).")
     parser.add_argument("names", nargs="*", metavar="name",
-                        help=f"experiments to run, of: {' '.join(EXPERIMENTS)} (default: all four); "
-                             "or walkthrough")
+                        help=f"what to run, of: {' '.join(EXPERIMENTS)} inside (default: all five); "
+                             "or walkthrough, walkthrough2")
     names = parser.parse_args(argv).names
-    unknown = [name for name in names if name not in [*EXPERIMENTS, "walkthrough"]]
+    walks = {"walkthrough": walkthrough, "walkthrough2": walkthrough_two_outputs}
+    unknown = [name for name in names if name not in [*EXPERIMENTS, "inside", *walks]]
     if unknown:
-        parser.error(f"unknown experiment {', '.join(unknown)}; choose from: {' '.join(EXPERIMENTS)} walkthrough")
-    if "walkthrough" in names:
-        walkthrough()
-        return {}
+        parser.error(f"unknown experiment {', '.join(unknown)}; choose from: {' '.join(EXPERIMENTS)} inside "
+                     "walkthrough walkthrough2")
+    for name in names:
+        if name in walks:
+            walks[name]()
+    names = [name for name in names if name not in walks] if names else [*EXPERIMENTS, "inside"]
     results = {}
-    for name in names or EXPERIMENTS:
-        print(f"\n== {name}: {EXPERIMENTS[name].__doc__.splitlines()[0]}", flush=True)
-        results[name] = EXPERIMENTS[name]()
-    print()
-    summary(results)
+    for name in names:
+        run = inside if name == "inside" else EXPERIMENTS[name]
+        print(f"\n== {name}: {run.__doc__.splitlines()[0]}", flush=True)
+        results[name] = run()
+    judged = {name: r for name, r in results.items() if name in EXPERIMENTS}
+    if judged:
+        print()
+        summary(judged)
     return results
 
 
