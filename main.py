@@ -436,7 +436,20 @@ def inside(compare=True):
     first, last = tables["sigmoid"][0]["|dW|"], tables["sigmoid"][-1]["|dW|"]
     print(f"The sigmoid network's first layer gets {last / first:.0f} times less gradient than its last; "
           f"the ReLU network's, {tables['relu'][-1]['|dW|'] / tables['relu'][0]['|dW|']:.1f} times.")
-    result = {"tables": tables}
+    result = {"tables": tables, "spread": {}}
+    say("the spread (std) of each layer's activations in the untrained ReLU network, for three initial scales")
+    scales = {"0.01": lambda n_in: 0.01, "sqrt(2 / n_in), He's": lambda n_in: np.sqrt(2 / n_in),
+              "1": lambda n_in: 1.0}
+    for label, std in scales.items():
+        params = nn.init_params(sizes, "relu", "softmax", seed=SEED)
+        for l in range(1, len(sizes)):  # redraw every W_l at this scale, from the same generator
+            W = params[f"W{l}"]
+            params[f"W{l}"] = np.random.default_rng(l).standard_normal(W.shape) * std(W.shape[0])
+        spread = [row["std A"] for row in nn.look_inside(params, *batch)[:-1]]
+        result["spread"][label] = spread
+        print(f"  W ~ N(0, s^2), s = {label:<22}  std of A_1..A_5: " + "  ".join(f"{v:9.3g}" for v in spread))
+    print("Too small and the signal fades layer by layer (and so do the gradients); too large and it grows;\n"
+          "He's scale keeps it about level, which is why nn.init_params uses it for ReLU.")
     for h in ("sigmoid", "relu"):
         say(f"training the {h} network for 20 epochs with plain gradient descent, lr 0.1, batches of 32")
         with warnings.catch_warnings(record=True) as caught:

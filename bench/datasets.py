@@ -1,8 +1,12 @@
 """nn.py against scikit-learn's MLP on seven data sets that ship with scikit-learn, with one recipe.
 
-    python bench/datasets.py             # the table: test metric and seconds, nn.py beside scikit-learn
-    python bench/datasets.py defaults    # how train's defaults were chosen: validation loss per candidate
-    python bench/datasets.py init        # the two regressions with He-scale and Glorot-scale initial weights
+    python bench/datasets.py                       # the table: test metric and seconds, nn.py beside scikit-learn
+    python bench/datasets.py table --init glorot   # the same, nn.py's first weights drawn by another rule
+    python bench/datasets.py table --all           # and the four extra data sets below the seven (not counted)
+    python bench/datasets.py defaults              # how train's defaults were chosen: validation loss per candidate
+    python bench/datasets.py init                  # the two regressions with He-scale and Glorot-scale initial weights
+    python bench/datasets.py scales                # which initial scale: validation loss per rule, ReLU then tanh
+    python bench/datasets.py scales --hidden relu  # (or tanh) one activation only
 
 Both sides get the same hidden layer (64 ReLU units), the same recipe (Adam, lr 0.003, batches of 32,
 at most 200 epochs, weight penalty l2 = 1e-4) and early stopping on a tenth of the training part
@@ -13,26 +17,33 @@ neither side saw in training or stopping.
 
 The sides differ where the libraries differ: nn.py stops on the validation loss and keeps the best
 epoch's params; scikit-learn stops on the validation score (R^2 or accuracy) and also keeps its best.
-The "defaults" mode scores candidate recipes on the validation tenth only, never on the test part.
+The "defaults" and "scales" modes score candidates on data cut from the training part only, never on
+the test part. Any nn.ScaleWarning that nn.train raises is counted and printed after its data set:
+on this standardised data none is expected, so one is a false alarm to fix in nn.py.
 """
 
+import argparse
+import collections
+import math
 import os
 import sys
 import time
 import warnings
 
 import numpy as np
-from sklearn.datasets import (load_breast_cancer, load_diabetes, load_digits, load_iris, load_wine,
-                              make_friedman1, make_moons)
+from scipy.special import erf
+from sklearn.datasets import (load_breast_cancer, load_diabetes, load_digits, load_iris, load_linnerud,
+                              load_wine, make_classification, make_friedman1, make_friedman3, make_moons,
+                              make_regression)
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import KFold, StratifiedKFold, train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import nn  # noqa: E402
 
-DATASETS = {  # name: (X, y, task)
+DATASETS = {  # name: (X, y, task); the seven of the table and of its goal
     "diabetes": (*load_diabetes(return_X_y=True), "regression"),
     "wine": (*load_wine(return_X_y=True), "classification"),
     "iris": (*load_iris(return_X_y=True), "classification"),
@@ -41,6 +52,19 @@ DATASETS = {  # name: (X, y, task)
     "moons": (*make_moons(1000, noise=0.2, random_state=0), "classification"),
     "friedman1": (*make_friedman1(2000, random_state=0), "regression"),
 }
+EXTRA_DATASETS = {  # four more that need no download, so that no rule is chosen to suit the seven alone
+    # three classes, 5 of 20 features informative, 5% of the labels flipped
+    "classification": (*make_classification(1000, n_features=20, n_informative=5, n_classes=3,
+                                            flip_y=0.05, random_state=0), "classification"),
+    # a linear target in 10 of 20 features with noise: R^2 about 0.75 is the best any model can do
+    "regression": (*make_regression(500, n_features=20, n_informative=10, noise=100, random_state=0),
+                   "regression"),
+    # arctan((x2 x3 - 1 / (x2 x4)) / x1) plus noise: smooth, on four features of unequal ranges
+    "friedman3": (*make_friedman3(1000, noise=0.1, random_state=0), "regression"),
+    # 20 men, 3 exercise counts -> 3 body measurements: tiny, and three outputs at once
+    "linnerud": (*load_linnerud(return_X_y=True), "regression"),
+}
+ALL_DATASETS = {**DATASETS, **EXTRA_DATASETS}
 SPLIT_SEEDS = range(5)
 HIDDEN_UNITS, MAX_EPOCHS = 64, 200  # 200: the default epochs of nn.train and of scikit-learn
 CANDIDATES = {  # the recipes train's defaults were chosen from; each entry is arguments of nn.train
@@ -61,41 +85,110 @@ CANDIDATES = {  # the recipes train's defaults were chosen from; each entry is a
 # are this recipe, and README.md recommends it with validation and patience=20.
 RECIPE = CANDIDATES["adam lr 3e-3 batch 32 patience 20 l2 1e-4"]
 
+# Rules for the first weights: name -> (distribution, its scale from the layer's fan-in and fan-out).
+# A normal rule draws W_l ~ N(0, s^2); a uniform one U(-a, a), whose standard deviation is a / sqrt 3.
+INIT_RULES = {
+    "he": ("normal", lambda n_in, n_out: math.sqrt(2 / n_in)),  # nn.py's rule for ReLU
+    "lecun": ("normal", lambda n_in, n_out: math.sqrt(1 / n_in)),  # He / sqrt 2
+    "he/2": ("normal", lambda n_in, n_out: math.sqrt(2 / n_in) / 2),  # half He's standard deviation
+    "glorot": ("normal", lambda n_in, n_out: math.sqrt(2 / (n_in + n_out))),  # nn.py's rule for the others
+    "glorot-uniform": ("uniform", lambda n_in, n_out: math.sqrt(6 / (n_in + n_out))),  # scikit-learn's
+    "glorot/2": ("normal", lambda n_in, n_out: math.sqrt(2 / (n_in + n_out)) / 2),
+}
+SCALE_CANDIDATES = {  # for each hidden activation: the rules the scales mode compares, nn.py's own first
+    "relu": ["he", "lecun", "he/2", "glorot", "glorot-uniform", "glorot/2"],
+    "tanh": ["glorot", "glorot-uniform", "he", "lecun", "glorot/2"],
+}
+JUDGE_FOLDS = 5  # the scales mode judges each rule on every fifth of each split's training part in turn
+
+SCALE_WARNINGS = collections.Counter()  # message -> how many fits raised it; printed per data set
+
 
 def split(name, seed):
     """Train and test parts of one data set, standardised with the training part's statistics."""
-    X, y, task = DATASETS[name]
+    X, y, task = ALL_DATASETS[name]
     stratify = y if task == "classification" else None
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=seed, stratify=stratify)
+    return (*standardised(X_train, X_test, y_train, y_test, task), task)
+
+
+def standardised(X_train, X_other, y_train, y_other, task):
+    """Both parts scaled with the training part's mean and standard deviation: X, and y for regression."""
     scaler = StandardScaler().fit(X_train)
-    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+    X_train, X_other = scaler.transform(X_train), scaler.transform(X_other)
     if task == "regression":
-        mean, std = y_train.mean(), y_train.std()
-        y_train, y_test = (y_train - mean) / std, (y_test - mean) / std
-    return X_train, X_test, y_train, y_test, task
+        mean, std = y_train.mean(axis=0), y_train.std(axis=0)
+        y_train, y_other = (y_train - mean) / std, (y_other - mean) / std
+    return X_train, X_other, y_train, y_other
 
 
 def output_of(y_train, task):
-    """The output layer for a task: linear for regression, one sigmoid for two classes, else softmax."""
+    """The output layer for a task: linear for regression (one unit per target), one sigmoid for two
+    classes, else softmax."""
     if task == "regression":
-        return "linear", 1
+        return "linear", 1 if y_train.ndim == 1 else y_train.shape[1]
     n_classes = len(np.unique(y_train))
     return ("sigmoid", 1) if n_classes == 2 else ("softmax", n_classes)
 
 
-def fit_ours(X_train, y_train, task, seed, recipe, init_scale="relu"):
+def initial_params(sizes, hidden, output, seed, rule=None):
+    """nn.init_params' network with its weights drawn by `rule`, a name in INIT_RULES (None: nn.py's own).
+
+    Every rule scales the same standard normals z: the ones init_params draws, from a generator made
+    from seed, W1's first. So the rules differ in scale alone and their comparison is paired. A
+    uniform rule maps each z to a erf(z / sqrt 2), which is uniform on (-a, a) since
+    erf(z / sqrt 2) = 2 Phi(z) - 1 and Phi(z) is uniform on (0, 1). Biases stay at 0, as in nn.py.
+    """
+    params = nn.init_params(sizes, hidden, output, seed=seed)
+    if rule is None:
+        return params
+    kind, scale = INIT_RULES[rule]
+    rng = np.random.default_rng(seed)
+    for l in range(1, len(sizes)):
+        z = rng.standard_normal((sizes[l - 1], sizes[l]))
+        s = scale(sizes[l - 1], sizes[l])
+        params[f"W{l}"] = (s * z if kind == "normal" else s * erf(z / math.sqrt(2))).astype(params[f"W{l}"].dtype)
+    return params
+
+
+def own_rule(hidden):
+    """The name of the rule in INIT_RULES whose weights are nn.init_params' own for `hidden`, else None."""
+    sizes = [7, HIDDEN_UNITS, 3]
+    own = nn.init_params(sizes, hidden, "linear", seed=0)
+    for rule in INIT_RULES:
+        drawn = initial_params(sizes, hidden, "linear", 0, rule)
+        if all(np.allclose(own[f"W{l}"], drawn[f"W{l}"], rtol=1e-12, atol=0) for l in (1, 2)):
+            return rule
+    return None
+
+
+def fit_ours(X_train, y_train, task, seed, recipe, rule=None, hidden="relu"):
     """nn.train with early stopping on a tenth of the training part; returns (params, output, history).
 
-    init_scale is the activation whose init rule draws the weights: "relu" (He, what a ReLU network
-    gets) or "tanh" (Glorot, about scikit-learn's scale), for the init mode below.
+    rule names how the first weights are drawn (INIT_RULES; None: nn.init_params' own rule for
+    `hidden`). ScaleWarnings are counted in SCALE_WARNINGS rather than printed from deep in a loop.
     """
     X_fit, X_val, y_fit, y_val = train_test_split(X_train, y_train, test_size=0.1, random_state=seed,
                                                   stratify=y_train if task == "classification" else None)
     output, n_out = output_of(y_train, task)
-    params = nn.init_params([X_train.shape[1], HIDDEN_UNITS, n_out], init_scale, seed=seed)
-    params, history = nn.train(params, X_fit, y_fit, "relu", output, epochs=MAX_EPOCHS, seed=seed,
-                               validation=(X_val, y_val), log_every=None, **recipe)
+    params = initial_params([X_train.shape[1], HIDDEN_UNITS, n_out], hidden, output, seed, rule)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", nn.ScaleWarning)
+        params, history = nn.train(params, X_fit, y_fit, epochs=MAX_EPOCHS, seed=seed,
+                                   validation=(X_val, y_val), log_every=None, **recipe)
+    for w in caught:
+        if issubclass(w.category, nn.ScaleWarning):
+            SCALE_WARNINGS[str(w.message)] += 1
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return params, output, history
+
+
+def report_scale_warnings(name):
+    """Print (and forget) the ScaleWarnings counted since the last call, as raised on data set `name`."""
+    for message, count in SCALE_WARNINGS.items():
+        print(f"   ! {name}: nn.ScaleWarning in {count} fit{'s' * (count > 1)}: {message}", flush=True)
+    SCALE_WARNINGS.clear()
 
 
 def fit_sklearn(X_train, y_train, task, seed):
@@ -122,16 +215,21 @@ def timed(fit):
     return result, time.perf_counter() - start
 
 
-def table():
+def table(rule=None, extra=False):
+    """Test metric and seconds per data set, nn.py (first weights by `rule`) beside scikit-learn."""
+    print(f"nn.py's first weights: {rule or 'nn.init_params own rule'} "
+          f"({own_rule('relu') if rule is None else rule} for ReLU)\n", flush=True)
     print(f"{'data set':14} {'metric':14} {'nn.py median':>12} {'(min-max)':>17} {'sklearn median':>14} "
           f"{'(min-max)':>17} {'as good?':>8} {'nn.py s':>8} {'sklearn s':>9} {'epochs':>11}", flush=True)
     wins, ours_total, theirs_total = 0, 0.0, 0.0
-    for name in DATASETS:
+    for name in {**DATASETS, **(EXTRA_DATASETS if extra else {})}:
+        if name == next(iter(EXTRA_DATASETS)):
+            print("extra data sets, not counted in the goal:")
         ours, theirs, our_seconds, their_seconds, epochs = [], [], [], [], []
         for seed in SPLIT_SEEDS:
             X_train, X_test, y_train, y_test, task = split(name, seed)
-            (params, output, history), seconds = timed(lambda: fit_ours(X_train, y_train, task, seed, RECIPE))
-            ours.append(test_metric(nn.predict(params, X_test, "relu", output), y_test, task))
+            (params, output, history), seconds = timed(lambda: fit_ours(X_train, y_train, task, seed, RECIPE, rule))
+            ours.append(test_metric(nn.predict(params, X_test), y_test, task))
             our_seconds.append(seconds)
             epochs.append(len(history["loss"]))
             model, seconds = timed(lambda: fit_sklearn(X_train, y_train, task, seed))
@@ -141,15 +239,17 @@ def table():
         lower_is_better = task == "regression"
         ours_median, theirs_median = np.median(ours), np.median(theirs)
         good = ours_median <= theirs_median if lower_is_better else ours_median >= theirs_median
-        wins += good
-        ours_total, theirs_total = ours_total + sum(our_seconds), theirs_total + sum(their_seconds)
+        if name in DATASETS:
+            wins += good
+            ours_total, theirs_total = ours_total + sum(our_seconds), theirs_total + sum(their_seconds)
         metric = "test MSE" if lower_is_better else "test accuracy"
         print(f"{name:14} {metric:14} {ours_median:12.4f} {f'({min(ours):.4f}-{max(ours):.4f})':>17} "
               f"{theirs_median:14.4f} {f'({min(theirs):.4f}-{max(theirs):.4f})':>17} "
               f"{'yes' if good else 'NO':>8} {sum(our_seconds):8.2f} {sum(their_seconds):9.2f} "
               f"{f'{int(np.median(epochs[0::2]))} / {int(np.median(epochs[1::2]))}':>11}", flush=True)
+        report_scale_warnings(name)
     print(f"\nnn.py at least as good on the median: {wins} of {len(DATASETS)} (goal: at least 6). Total seconds "
-          f"over {len(SPLIT_SEEDS)} splits: nn.py {ours_total:.1f}, scikit-learn {theirs_total:.1f} "
+          f"over {len(SPLIT_SEEDS)} splits of the seven: nn.py {ours_total:.1f}, scikit-learn {theirs_total:.1f} "
           f"(ratio {ours_total / theirs_total:.2f}; goal <= 1). epochs: median run by nn.py / scikit-learn.")
 
 
@@ -166,6 +266,7 @@ def defaults():
                 _, _, history = fit_ours(X_train, y_train, task, seed, recipe)
                 losses.append(min(history["val_loss"]))
             scores[label].append(float(np.median(losses)))
+            report_scale_warnings(name)
     ranks = np.argsort(np.argsort(np.array(list(scores.values())), axis=0), axis=0) + 1
     for (label, row), rank in zip(scores.items(), ranks):
         print(f"{label:46}" + "".join(f"{value:14.4f}" for value in row) + f"{rank.mean():10.2f}")
@@ -174,15 +275,79 @@ def defaults():
 def init():
     """The regressions' test MSE with He-scale first weights (nn.py's rule for ReLU) and Glorot-scale."""
     for name in ("diabetes", "friedman1"):
-        for init_scale, label in (("relu", "He (nn.py)"), ("tanh", "Glorot")):
+        for rule, label in (("he", "He (nn.py)"), ("glorot", "Glorot")):
             errors = []
             for seed in SPLIT_SEEDS:
                 X_train, X_test, y_train, y_test, task = split(name, seed)
-                params, output, _ = fit_ours(X_train, y_train, task, seed, RECIPE, init_scale)
-                errors.append(test_metric(nn.predict(params, X_test, "relu", output), y_test, task))
+                params, output, _ = fit_ours(X_train, y_train, task, seed, RECIPE, rule)
+                errors.append(test_metric(nn.predict(params, X_test), y_test, task))
             print(f"{name:10} {label:11} init: test MSE median {np.median(errors):.4f} "
                   f"({min(errors):.4f}-{max(errors):.4f})", flush=True)
+            report_scale_warnings(name)
+
+
+def scales(hiddens=("relu", "tanh")):
+    """Mean validation loss of each initial-scale rule, per data set, for 64 hidden units of each activation.
+
+    The test part is never loaded. Each split seed's training part is cut into JUDGE_FOLDS folds;
+    each fold in turn is the judge and the rest is trained on, exactly as the table trains (the
+    recipe, early stopping on a tenth of it), after standardising with the rest's statistics alone.
+    The judge fold is used for nothing but the score: the loss nn.train minimises (cross-entropy,
+    or MSE in units of y's variance) of the params training returned. A cell is the mean over the
+    5 seeds x 5 folds; '*' marks the lowest of its row. Every rule of a row starts from the same
+    random draws and sees the same folds, so the differences are paired. Below the rows: each
+    rule's mean rank, the geometric mean of its loss over the first rule's (nn.py's own), and on how
+    many data sets its mean loss is at most the first rule's, over the seven and over all eleven.
+    """
+    for hidden in hiddens:
+        rules = SCALE_CANDIDATES[hidden]
+        own = own_rule(hidden)
+        print(f"\n{hidden} hidden layer of {HIDDEN_UNITS}: mean validation loss over {len(SPLIT_SEEDS)} split seeds "
+              f"x {JUDGE_FOLDS} judge folds (nn.init_params' own rule for {hidden}: {own})", flush=True)
+        print(f"{'data set':15}" + "".join(f"{rule:>16}" for rule in rules) + f"{'seconds':>9}", flush=True)
+        means = {}
+        for name in ALL_DATASETS:
+            losses, start = {rule: [] for rule in rules}, time.perf_counter()
+            for seed in SPLIT_SEEDS:
+                X_train, _, y_train, _, task = split(name, seed)
+                folds = (StratifiedKFold if task == "classification" else KFold)(
+                    JUDGE_FOLDS, shuffle=True, random_state=seed)
+                for fit_rows, judge_rows in folds.split(X_train, y_train):
+                    X_fit, X_judge, y_fit, y_judge = standardised(X_train[fit_rows], X_train[judge_rows],
+                                                                  y_train[fit_rows], y_train[judge_rows], task)
+                    for rule in rules:
+                        params, _, _ = fit_ours(X_fit, y_fit, task, seed, RECIPE, rule, hidden)
+                        losses[rule].append(nn.loss(params, X_judge, y_judge))
+            means[name] = np.array([np.mean(losses[rule]) for rule in rules])
+            best = means[name].argmin()
+            print(f"{name:15}" + "".join(f"{value:15.4f}{'*' if i == best else ' '}"
+                                         for i, value in enumerate(means[name]))
+                  + f"{time.perf_counter() - start:9.1f}", flush=True)
+            report_scale_warnings(name)
+        for label, names in (("the seven", list(DATASETS)), ("all eleven", list(ALL_DATASETS))):
+            M = np.array([means[name] for name in names])  # data sets x rules
+            ranks = np.argsort(np.argsort(M, axis=1), axis=1) + 1
+            ratio = np.exp(np.mean(np.log(M / M[:, :1]), axis=0))
+            at_most = (M <= M[:, :1]).sum(axis=0)
+            print(f"over {label}:")
+            print(f"{'  mean rank':15}" + "".join(f"{r:16.2f}" for r in ranks.mean(axis=0)))
+            print(f"{'  loss / ' + rules[0]:15}" + "".join(f"{r:16.3f}" for r in ratio))
+            print(f"{'  <= ' + rules[0]:15}" + "".join(f"{f'{c} of {len(names)}':>16}" for c in at_most),
+                  flush=True)
 
 
 if __name__ == "__main__":
-    {"table": table, "defaults": defaults, "init": init}[sys.argv[1] if len(sys.argv) > 1 else "table"]()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", nargs="?", default="table", choices=["table", "defaults", "init", "scales"])
+    parser.add_argument("--init", choices=list(INIT_RULES), default=None,
+                        help="table: draw nn.py's first weights by this rule (default: nn.init_params' own)")
+    parser.add_argument("--all", action="store_true", help="table: add the four extra data sets (not counted)")
+    parser.add_argument("--hidden", choices=list(SCALE_CANDIDATES), default=None,
+                        help="scales: one hidden activation only (default: relu, then tanh)")
+    args = parser.parse_args()
+    if args.mode == "table":
+        table(args.init, args.all)
+    elif args.mode == "scales":
+        scales((args.hidden,) if args.hidden else tuple(SCALE_CANDIDATES))
+    else:
+        {"defaults": defaults, "init": init}[args.mode]()

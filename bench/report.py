@@ -4,6 +4,8 @@
     python bench/report.py seeds       # main.py's settings with other init seeds (a few minutes)
 
 The seeds report is for reading, not choosing: main.py's seed was fixed before any result was seen.
+The gradients report makes its own small problems (the same kinds test_nn.py checks), so that it
+runs whatever state the tests are in.
 """
 
 import os
@@ -18,15 +20,43 @@ from sklearn.neural_network import MLPClassifier
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import main  # noqa: E402
 import nn  # noqa: E402
-import test_nn  # noqa: E402
+
+HIDDENS = list(nn.HIDDEN)  # identity, relu, tanh, sigmoid
+OUTPUTS = list(nn.OUTPUT)  # linear, sigmoid, softmax
+DEPTHS = {"one hidden layer": [3, 5], "three hidden layers": [3, 5, 4, 5]}  # the sizes before the outputs
+N_OUT = {"linear": 2, "sigmoid": 2, "softmax": 3}
+H = 1e-5  # the finite-difference step
+
+
+def problem(hidden, output, sizes, n=6, seed=0):
+    """A small network with non-zero biases, n inputs, and targets of the kind `output` predicts."""
+    rng = np.random.default_rng(seed)
+    k = N_OUT[output]
+    params = nn.init_params(sizes + [k], hidden, output, seed=rng)
+    for l in range(1, len(sizes) + 1):  # biases off 0, so b's gradient is not checked only at b = 0
+        params[f"b{l}"] = params[f"b{l}"] + 0.1 * rng.standard_normal(params[f"b{l}"].shape)
+    X = rng.standard_normal((n, sizes[0]))
+    if output == "linear":
+        Y = rng.standard_normal((n, k))
+    elif output == "sigmoid":
+        Y = rng.integers(0, 2, size=(n, k)).astype(float)
+    else:
+        Y = rng.integers(0, k, size=n)  # class labels
+    return params, X, Y
+
+
+def gradient_errors(hidden, output, sizes):
+    """nn.gradient_check on every entry of every W_l and b_l: {key: largest relative error}."""
+    params, X, Y = problem(hidden, output, sizes)
+    return nn.gradient_check(params, X, Y, h=H)
 
 
 def gradients():
     worst_per_key = []
-    for hidden in test_nn.HIDDENS:
-        for output in test_nn.OUTPUTS:
-            for depth, sizes in test_nn.DEPTHS.items():
-                errors = test_nn.gradient_errors(hidden, output, sizes)
+    for hidden in HIDDENS:
+        for output in OUTPUTS:
+            for depth, sizes in DEPTHS.items():
+                errors = gradient_errors(hidden, output, sizes)
                 worst_per_key += errors.values()
                 key = max(errors, key=errors.get)
                 print(f"{hidden:8} {output:8} {depth:20} worst {key}: {errors[key]:.1e}")
@@ -38,32 +68,32 @@ def seeds():
     X_train, X_test = main.standardise(X_train, X_test)
     ols = main.mse(main.LinearRegression().fit(X_train, y_train).predict(X_test), y_test)
     for seed in range(4):
-        params = nn.init_params([3, 128, 1], "relu", seed=seed)
-        params, _ = nn.train(params, X_train, y_train, "relu", "linear", epochs=5000, lr=1e-4, batch_size=None,
+        params = nn.init_params([3, 128, 1], "relu", "linear", seed=seed)
+        params, _ = nn.train(params, X_train, y_train, epochs=5000, lr=1e-4, batch_size=None,
                              optimizer="sgd", l2=0.0, log_every=None)
-        ratio = main.mse(nn.predict(params, X_test, "relu", "linear"), y_test) / ols
+        ratio = main.mse(nn.predict(params, X_test), y_test) / ols
         print(f"regression seed {seed}: test MSE / least squares = {ratio:.3f}")
 
     X_train, X_test, y_train, y_test = main.function_data()
     X_train, X_test = main.standardise(X_train, X_test)
     for seed in range(4):
-        params = nn.init_params([4, 32, 16, 1], "tanh", seed=seed)
-        params, _ = nn.train(params, X_train, y_train, "tanh", "linear", epochs=2000, lr=0.005, batch_size=128,
+        params = nn.init_params([4, 32, 16, 1], "tanh", "linear", seed=seed)
+        params, _ = nn.train(params, X_train, y_train, epochs=2000, lr=0.005, batch_size=128,
                              optimizer="adam", schedule="cosine", l2=0.0, seed=seed, log_every=None)
-        print(f"function seed {seed}: test MSE {main.mse(nn.predict(params, X_test, 'tanh', 'linear'), y_test):.2e}")
+        print(f"function seed {seed}: test MSE {main.mse(nn.predict(params, X_test), y_test):.2e}")
 
     X_train, X_test, y_train, y_test = main.classification_data(load_breast_cancer)
     X_train, X_test = main.standardise(X_train, X_test)
     for seed in range(5):
-        params = nn.init_params([30, 32, 1], "relu", seed=seed)
-        params, _ = nn.train(params, X_train, y_train, "relu", "sigmoid", epochs=200, lr=1e-3, batch_size=32,
+        params = nn.init_params([30, 32, 1], "relu", "sigmoid", seed=seed)
+        params, _ = nn.train(params, X_train, y_train, epochs=200, lr=1e-3, batch_size=32,
                              optimizer="adam", l2=0.01, seed=seed, log_every=None)
         sk = MLPClassifier(hidden_layer_sizes=(32,), activation="relu", alpha=0.01 * 32,
                            **{**main.sklearn_adam(200, 32, 1e-3), "random_state": seed})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             sk.fit(X_train, y_train)
-        ours = np.mean(nn.predict(params, X_test, "relu", "sigmoid") == y_test)
+        ours = np.mean(nn.predict(params, X_test) == y_test)
         print(f"breast cancer seed {seed}: accuracy ours {ours:.4f}, scikit-learn {sk.score(X_test, y_test):.4f}")
 
 

@@ -3,8 +3,11 @@
     pip install torch==2.13.0      # CPU build; only for this benchmark, never in requirements.txt
     python bench/torch_step.py
 
-A step is forward, mean squared error, backward and a plain gradient-descent update. Both sides run in
-float64 (nn.py's precision) on the same shapes; PyTorch in float32 is shown too. Each figure is the
+A step is forward, mean squared error, backward and a plain gradient-descent update. nn.py's step is
+the checked public functions, nn.forward, nn.backward and nn.update, with the loss of that forward
+pass taken by nn._loss (nn.loss(params, X, Y) runs a forward pass of its own, which would time two
+forward passes a step). Both sides run in float64 (nn.py's precision) on the same shapes; PyTorch
+in float32 is shown too. Each figure is the
 best of several repeats of many steps, taken in turn, which is the least noisy estimate on a shared
 machine. A ratio below 1 means nn.py is faster.
 """
@@ -29,13 +32,13 @@ REPEATS, STEPS, LR = 7, 500, 0.01
 def numpy_step(sizes, hidden, n):
     rng = np.random.default_rng(0)
     X, Y = rng.standard_normal((n, sizes[0])), rng.standard_normal((n, 1))
-    state = {"params": nn.init_params(sizes, hidden, seed=0)}
+    state = {"params": nn.init_params(sizes, hidden, "linear", seed=0)}
 
     def step():
         params = state["params"]
-        Y_hat, cache = nn.forward(params, X, hidden, "linear")
-        nn.loss(Y_hat, Y, "linear")
-        state["params"] = nn.update(params, nn.backward(params, cache, Y, hidden, "linear"), LR)
+        Y_hat, cache = nn.forward(params, X)
+        nn._loss(Y_hat, Y, "linear")
+        state["params"] = nn.update(params, nn.backward(params, cache, Y), LR)
     return step
 
 

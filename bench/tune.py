@@ -31,10 +31,10 @@ def tune_regression():
         scores = []
         for a, b in folds:
             X_fit, X_val = main.standardise(X[a], X[b])
-            params = nn.init_params([3, 128, 1], "relu", seed=main.SEED)
-            params, _ = nn.train(params, X_fit, y[a], "relu", "linear", epochs=5000, lr=lr, l2=l2,
-                                 batch_size=None, optimizer="sgd", log_every=None)
-            scores.append(main.mse(nn.predict(params, X_val, "relu", "linear"), y[b]))
+            params = nn.init_params([3, 128, 1], "relu", "linear", seed=main.SEED)
+            params, _ = nn.train(params, X_fit, y[a], epochs=5000, lr=lr, l2=l2, batch_size=None,
+                                 optimizer="sgd", log_every=None)
+            scores.append(main.mse(nn.predict(params, X_val), y[b]))
         print(f"lr {lr:<7g} l2 {l2:<5g}  validation MSE {np.mean(scores):7.2f}  "
               f"(folds {' '.join(f'{s:.1f}' for s in scores)})", flush=True)
 
@@ -50,11 +50,10 @@ def tune_function():
                                    (2000, 256, 0.01), (2000, 128, 0.01), (2000, 128, 0.005)]:
         scores, start = [], time.perf_counter()
         for seed in (0, 1):
-            params = nn.init_params([4, 32, 16, 1], "tanh", seed=seed)
-            params, _ = nn.train(params, X_fit, y[:3200], "tanh", "linear", epochs=epochs, lr=lr,
-                                 batch_size=batch_size, optimizer="adam", schedule="cosine", l2=0.0, seed=seed,
-                                 log_every=None)
-            scores.append(main.mse(nn.predict(params, X_val, "tanh", "linear"), y[3200:]))
+            params = nn.init_params([4, 32, 16, 1], "tanh", "linear", seed=seed)
+            params, _ = nn.train(params, X_fit, y[:3200], epochs=epochs, lr=lr, batch_size=batch_size,
+                                 optimizer="adam", schedule="cosine", l2=0.0, seed=seed, log_every=None)
+            scores.append(main.mse(nn.predict(params, X_val), y[3200:]))
         print(f"epochs {epochs:5} batch {batch_size:4} lr {lr:<6g} validation MSE {np.mean(scores):.2e}  "
               f"(seeds {' '.join(f'{s:.2e}' for s in scores)}; {(time.perf_counter() - start) / 2:.1f} s a run)",
               flush=True)
@@ -69,12 +68,11 @@ def tune_classifier(load, output, grid):
         accuracies, losses = [], []
         for a, b in splits:
             X_fit, X_val = main.standardise(X[a], X[b])
-            params = nn.init_params([X.shape[1], hidden, n_out], "relu", seed=main.SEED)
-            params, _ = nn.train(params, X_fit, y[a], "relu", output, epochs=epochs, lr=1e-3, batch_size=32,
+            params = nn.init_params([X.shape[1], hidden, n_out], "relu", output, seed=main.SEED)
+            params, _ = nn.train(params, X_fit, y[a], epochs=epochs, lr=1e-3, batch_size=32,
                                  optimizer="adam", l2=l2, seed=main.SEED, log_every=None)
-            P, _ = nn.forward(params, X_val, "relu", output)
-            accuracies.append(np.mean(nn.predict(params, X_val, "relu", output) == y[b]))
-            losses.append(nn.loss(P, y[b], output))
+            accuracies.append(np.mean(nn.predict(params, X_val) == y[b]))
+            losses.append(nn.loss(params, X_val, y[b]))
         print(f"hidden {hidden:3} epochs {epochs:4} l2 {l2:<6g} validation accuracy {np.mean(accuracies):.4f}  "
               f"log-loss {np.mean(losses):.4f}", flush=True)
 
