@@ -28,6 +28,7 @@ comes only from a generator made from the seed you hand in. The file needs NumPy
 
 import math
 import os
+import sys
 import time
 import warnings
 
@@ -345,6 +346,14 @@ class ScaleWarning(UserWarning):
     """Data whose scale makes training slow or its result poor; the message says how to fix it."""
 
 
+def _warn(message):
+    """A ScaleWarning that points at the caller's own line: the first frame outside this file."""
+    level, frame = 1, sys._getframe(0)
+    while frame is not None and frame.f_code.co_filename == __file__:
+        level, frame = level + 1, frame.f_back
+    warnings.warn(message, ScaleWarning, stacklevel=level)
+
+
 def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam", momentum=0.0,
           schedule=None, l2=1e-4, validation=None, patience=None, seed=None, log_every="auto",
           callback=None, **unknown):
@@ -388,6 +397,9 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     net = {**params, **_views(theta, params, keys)}
     if names is not None:
         net["feature_names"] = names
+    # Not a parameter: the scale of the training inputs, so that later calls can warn when data
+    # arrive on another scale (the usual mistake: a test set left unscaled).
+    net["input_scale"] = tuple(float(value) for value in _rms(X))
     dtheta = np.empty_like(theta)
     # Trick 2: the optimizer's state and scratch space are made once, not once a step.
     s1, s2 = np.empty_like(theta), np.empty_like(theta)
@@ -507,12 +519,12 @@ def _warn_if_nothing_learned(history, Y, output):
     constant = _constant_loss(Y, output)
     final, first = history["loss"][-1], history["loss"][0]
     if final >= 0.99 * constant or (len(history["loss"]) >= 5 and final >= first):
-        warnings.warn(
+        _warn(
             f"training learned (almost) nothing: the final training loss {final:.4g} is no better "
             f"than the first epoch's {first:.4g} or than predicting a constant ({constant:.4g}). "
             "Usual causes: a learning rate too large (try lr=0.001) or ReLU units that died; "
             "features that are not standardised (see nn.fit_scaler). nn.sanity_check(params, X, y) "
-            "tests the setup", ScaleWarning, stacklevel=3)
+            "tests the setup")
 
 
 def _constant_loss(Y, output):
@@ -768,9 +780,9 @@ def save_params(path, params):
     by itself how to run the network it holds. A path without .npz gets it, as with np.savez.
     """
     _check_params(params)
-    names = {} if "feature_names" not in params else {"feature_names": np.array(params["feature_names"])}
+    extra = {key: np.array(params[key]) for key in ("feature_names", "input_scale") if key in params}
     arrays = {key: params[key] for key in _array_keys(params)}
-    np.savez(path, hidden=np.array(params["hidden"]), output=np.array(params["output"]), **names, **arrays)
+    np.savez(path, hidden=np.array(params["hidden"]), output=np.array(params["output"]), **extra, **arrays)
 
 
 def load_params(path):
@@ -805,6 +817,8 @@ def load_params(path):
         entries[name] = str(value)
     if "feature_names" in entries:
         entries["feature_names"] = tuple(str(name) for name in entries["feature_names"])
+    if "input_scale" in entries:
+        entries["input_scale"] = tuple(float(value) for value in entries["input_scale"])
     _check_params(entries, where=f"the file {path}")
     return entries
 
@@ -870,7 +884,7 @@ def _check_params(params, where="params"):
     _check_choice(params["hidden"], f"{where}: hidden", HIDDEN, "a hidden activation")
     _check_choice(params["output"], f"{where}: output", OUTPUT, "an output")
     D = depth(params)
-    expected = {"hidden", "output", "feature_names"} | {f"{p}{l}" for l in range(1, D + 1) for p in "Wb"}
+    expected = {"hidden", "output", "feature_names", "input_scale"} | {f"{p}{l}" for l in range(1, D + 1) for p in "Wb"}
     if D == 0 or not set(params) <= expected or any(f"b{l}" not in params for l in range(1, D + 1)):
         raise ValueError(f"{where} must hold W1, b1, ..., WD, bD beside 'hidden' and 'output'; "
                          f"got keys {sorted(params)}")
@@ -958,7 +972,21 @@ def _check_X(X, params, name="X"):
         raise ValueError(f"{name} has shape {X.shape}; the network expects (n_samples >= 1, {n_in}) "
                          f"since W1 is {params['W1'].shape}")
     _check_finite(X, name)
+    known_scale = params.get("input_scale")
+    if known_scale is not None and len(known_scale) == n_in:
+        ratio = _rms(X) / np.maximum(known_scale, 1e-12)
+        if ratio.max() > 10 or (X.shape[0] >= 20 and ratio.min() < 0.1):
+            j = int(np.argmax(np.abs(np.log(np.maximum(ratio, 1e-300)))))
+            _warn(f"{name} is on another scale from the data the network was trained on (column {j}: "
+                          f"root-mean-square {_rms(X)[j]:.3g}, in training {known_scale[j]:.3g}): was it "
+                          "left unscaled? Scale it as the training data was, e.g. nn.scale(X, s) with the "
+                          "scaler s = nn.fit_scaler(X_train)")
     return X
+
+
+def _rms(A):
+    """Per column, sqrt(mean^2 + variance): 1 for standardised data, whatever its sign."""
+    return np.sqrt(np.mean(np.square(A, dtype=np.float64), axis=0))
 
 
 def _check_finite(array, name):
@@ -1113,11 +1141,9 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
 def _warn_about_scale(X, Y, X_val, Y_val, output, column_y):
     """Warn once for each mistake of scale that trains without error but gives a poor model."""
     def warn(message):
-        warnings.warn(message, ScaleWarning, stacklevel=4)
+        _warn(message)
 
-    def rms(A):  # per column: sqrt(mean^2 + variance), 1 for standardised data
-        return np.sqrt(np.mean(np.square(A, dtype=np.float64), axis=0))
-
+    rms = _rms
     fix = ("Standardise with the training part's statistics: s = nn.fit_scaler(X_train), then "
            "nn.scale(X, s) for every part (README.md, 'Scaling your data')")
     big = rms(X).max()
