@@ -974,14 +974,28 @@ def _check_X(X, params, name="X"):
     _check_finite(X, name)
     known_scale = params.get("input_scale")
     if known_scale is not None and len(known_scale) == n_in:
-        ratio = _rms(X) / np.maximum(known_scale, 1e-12)
-        if ratio.max() > 10 or (X.shape[0] >= 20 and ratio.min() < 0.1):
-            j = int(np.argmax(np.abs(np.log(np.maximum(ratio, 1e-300)))))
-            _warn(f"{name} is on another scale from the data the network was trained on (column {j}: "
-                          f"root-mean-square {_rms(X)[j]:.3g}, in training {known_scale[j]:.3g}): was it "
-                          "left unscaled? Scale it as the training data was, e.g. nn.scale(X, s) with the "
-                          "scaler s = nn.fit_scaler(X_train)")
+        ratio = _scale_ratio(_rms(X), np.asarray(known_scale))
+        if _off_scale(ratio, X.shape[0]):
+            _warn(f"{name} is on another scale from the data the network was trained on (its columns' "
+                  f"root-mean-square is a median {np.median(ratio):.3g} times what it was in training): "
+                  "was it left unscaled? Scale it as the training data was, e.g. nn.scale(X, s) with "
+                  "the scaler s = nn.fit_scaler(X_train)")
     return X
+
+
+def _scale_ratio(new, trained):
+    """Per column, new / trained root-mean-square; 1 for columns that were all 0 in training (a
+    pixel that is always blank there has no scale to compare with)."""
+    known = trained > 1e-12
+    return np.where(known, new / np.where(known, trained, 1.0), 1.0)
+
+
+def _off_scale(ratio, n):
+    """Whether data is on another scale from the training data: its columns' root-mean-square is a
+    median 10 times larger, or (given 20 samples or more, to judge by) 10 times smaller. The median,
+    so that a few sparse columns (a pixel that is rarely on) cannot raise a false alarm."""
+    middle = float(np.median(ratio))
+    return middle > 10 or (n >= 20 and middle < 0.1)
 
 
 def _rms(A):
@@ -1163,9 +1177,9 @@ def _warn_about_scale(X, Y, X_val, Y_val, output, column_y):
         for part, train_part, val_part in (("X_val", X, X_val), ("Y_val", Y, Y_val)):
             if part == "Y_val" and output != "linear":
                 continue
-            ratio = np.max(np.maximum(rms(val_part), 1e-12) / np.maximum(rms(train_part), 1e-12))
-            inverse = np.max(np.maximum(rms(train_part), 1e-12) / np.maximum(rms(val_part), 1e-12))
-            if max(ratio, inverse) > 10:
-                warn(f"{part} is on another scale from the training data (a column's root-mean-square "
-                     f"differs {max(ratio, inverse):.3g}-fold): was one part scaled and the other not? "
+            ratio = _scale_ratio(rms(val_part), rms(train_part))
+            if _off_scale(ratio, len(val_part)):
+                warn(f"{part} is on another scale from the training data (its columns' root-mean-square "
+                     f"is a median {np.median(ratio):.3g} times the training data's): was one part "
+                     "scaled and the other not? "
                      "Scale every part with the training part's statistics (nn.fit_scaler)")
