@@ -349,7 +349,7 @@ def walkthrough():
 
     print(f"\nUpdate: theta <- theta - {lr} d theta")
     new = nn.update(params, grads, lr)
-    for key in grads:
+    for key in ("W1", "b1", "W2", "b2"):
         shown[f"new {key}"] = new[key]
         show(f"new {key}", new[key], f"{key} - {lr} d{key}")
     shown["new L"] = np.array(nn.loss(new, X, Y))

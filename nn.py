@@ -515,16 +515,24 @@ def _ending(stopped, epoch, epochs, history, best_epoch, returned_best):
 
 
 def _warn_if_nothing_learned(history, Y, output):
-    """One ScaleWarning when the final training loss is no better than a constant prediction's."""
-    constant = _constant_loss(Y, output)
-    final, first = history["loss"][-1], history["loss"][0]
-    if final >= 0.99 * constant or (len(history["loss"]) >= 5 and final >= first):
-        _warn(
-            f"training learned (almost) nothing: the final training loss {final:.4g} is no better "
-            f"than the first epoch's {first:.4g} or than predicting a constant ({constant:.4g}). "
-            "Usual causes: a learning rate too large (try lr=0.001) or ReLU units that died; "
-            "features that are not standardised (see nn.fit_scaler). nn.sanity_check(params, X, y) "
-            "tests the setup")
+    """One ScaleWarning when training ends worse than it began, or stuck no better than a constant.
+
+    A run still falling fast is not warned about (its closing line says more epochs would help).
+    """
+    losses, constant = history["loss"], _constant_loss(Y, output)
+    final, first = losses[-1], losses[0]
+    tail = max(1, len(losses) // 10)
+    stuck = len(losses) < 2 or min(losses[-tail:]) > 0.99 * min(losses[:-tail] or losses)
+    if len(losses) >= 5 and final >= first:
+        why = f"the final training loss {final:.4g} is no lower than the first epoch's {first:.4g}"
+    elif final >= 0.99 * constant and stuck:
+        why = (f"the final training loss {final:.4g} has stopped falling no better than predicting "
+               f"a constant ({constant:.4g})")
+    else:
+        return
+    _warn(f"training learned (almost) nothing: {why}. Usual causes: a learning rate too large "
+          "(try lr=0.001), ReLU units that died (nn.look_inside shows them), or features that are "
+          "not standardised (nn.fit_scaler). nn.sanity_check(params, X, y) tests the setup")
 
 
 def _constant_loss(Y, output):
@@ -753,19 +761,33 @@ def fit_scaler(A):
     """The mean and standard deviation of each column of A (n, m) or of y (n,): {"mean", "std"}.
 
     Fit it on the training part alone, then scale every part with it. A constant column gets
-    std 1, so it scales to 0 instead of dividing by 0.
+    std 1, so it scales to 0 instead of dividing by 0. A DataFrame's column names are kept too, so
+    that scale refuses a frame whose columns come in another order.
     """
+    names = _feature_names(A)
     A = np.asarray(A, dtype=np.float64)
     if A.ndim not in (1, 2) or A.shape[0] < 2 or not np.isfinite(A).all():
         raise ValueError(f"fit_scaler needs a finite array of shape (n,) or (n, m) with n >= 2; "
                          f"got shape {A.shape}")
     std = A.std(axis=0)
-    return {"mean": A.mean(axis=0), "std": np.where(std > 0, std, 1.0)}
+    scaler = {"mean": A.mean(axis=0), "std": np.where(std > 0, std, 1.0)}
+    return scaler if names is None else {**scaler, "feature_names": names}
 
 
 def scale(A, scaler):
-    """(A - mean) / std, with the statistics fit_scaler took from the training part."""
-    return (np.asarray(A, dtype=np.float64) - scaler["mean"]) / scaler["std"]
+    """(A - mean) / std, with the statistics fit_scaler took from the training part.
+
+    A DataFrame comes back as a DataFrame with the same columns, so that train still sees their names.
+    """
+    names, known = _feature_names(A), scaler.get("feature_names")
+    if names is not None and known is not None and names != tuple(known):
+        raise ValueError("the columns are not the ones the scaler was fit on, in that order.\n"
+                         f"  fit on: {list(known)}\n  got:    {list(names)}\n"
+                         "Select them in order: A[list(scaler['feature_names'])]")
+    scaled = (np.asarray(A, dtype=np.float64) - scaler["mean"]) / scaler["std"]
+    if names is not None:  # a pandas DataFrame: rebuild one of the same kind, index and columns
+        return type(A)(scaled, index=A.index, columns=A.columns)
+    return scaled
 
 
 def unscale(A, scaler):
@@ -922,6 +944,9 @@ def _check_momentum(momentum):
 
 def _check_grads(grads, params):
     """grads must hold an array of the same shape for every array of params; returns those keys."""
+    if isinstance(params, tuple) and len(params) == 2 and isinstance(params[0], dict):
+        raise ValueError("params is a tuple (params, history), as train returns it; unpack it: "
+                         "params, history = nn.train(...)")
     keys = _array_keys(params) if isinstance(params, dict) else []
     if not keys:
         raise ValueError(f"params must be a dict of arrays W1, b1, ...; got {type(params).__name__}")
@@ -937,7 +962,7 @@ def _check_grads(grads, params):
 
 def _check_state(state, params, moments, maker):
     keys = _array_keys(params)
-    ok = isinstance(state, dict) and all(
+    ok = isinstance(state, dict) and set(state) == set(moments) | ({"t"} if "m" in moments else set()) and all(
         isinstance(state.get(name), dict) and all(
             getattr(state[name].get(key), "shape", None) == params[key].shape for key in keys)
         for name in moments)

@@ -94,6 +94,8 @@ INIT_RULES = {
     "glorot": ("normal", lambda n_in, n_out: math.sqrt(2 / (n_in + n_out))),  # nn.py's rule for the others
     "glorot-uniform": ("uniform", lambda n_in, n_out: math.sqrt(6 / (n_in + n_out))),  # scikit-learn's
     "glorot/2": ("normal", lambda n_in, n_out: math.sqrt(2 / (n_in + n_out)) / 2),
+    "glorot/4": ("normal", lambda n_in, n_out: math.sqrt(2 / (n_in + n_out)) / 4),
+    "glorot/8": ("normal", lambda n_in, n_out: math.sqrt(2 / (n_in + n_out)) / 8),
 }
 SCALE_CANDIDATES = {  # for each hidden activation: the rules the scales mode compares, nn.py's own first
     "relu": ["he", "lecun", "he/2", "glorot", "glorot-uniform", "glorot/2"],
@@ -286,7 +288,7 @@ def init():
             report_scale_warnings(name)
 
 
-def scales(hiddens=("relu", "tanh")):
+def scales(hiddens=("relu", "tanh"), rules=None):
     """Mean validation loss of each initial-scale rule, per data set, for 64 hidden units of each activation.
 
     The test part is never loaded. Each split seed's training part is cut into JUDGE_FOLDS folds;
@@ -299,8 +301,9 @@ def scales(hiddens=("relu", "tanh")):
     rule's mean rank, the geometric mean of its loss over the first rule's (nn.py's own), and on how
     many data sets its mean loss is at most the first rule's, over the seven and over all eleven.
     """
+    chosen = rules
     for hidden in hiddens:
-        rules = SCALE_CANDIDATES[hidden]
+        rules = chosen or SCALE_CANDIDATES[hidden]
         own = own_rule(hidden)
         print(f"\n{hidden} hidden layer of {HIDDEN_UNITS}: mean validation loss over {len(SPLIT_SEEDS)} split seeds "
               f"x {JUDGE_FOLDS} judge folds (nn.init_params' own rule for {hidden}: {own})", flush=True)
@@ -344,10 +347,12 @@ if __name__ == "__main__":
     parser.add_argument("--all", action="store_true", help="table: add the four extra data sets (not counted)")
     parser.add_argument("--hidden", choices=list(SCALE_CANDIDATES), default=None,
                         help="scales: one hidden activation only (default: relu, then tanh)")
+    parser.add_argument("--rules", nargs="+", choices=list(INIT_RULES), default=None,
+                        help="scales: these rules, the first the reference (default: SCALE_CANDIDATES)")
     args = parser.parse_args()
     if args.mode == "table":
         table(args.init, args.all)
     elif args.mode == "scales":
-        scales((args.hidden,) if args.hidden else tuple(SCALE_CANDIDATES))
+        scales((args.hidden,) if args.hidden else tuple(SCALE_CANDIDATES), args.rules)
     else:
         {"defaults": defaults, "init": init}[args.mode]()
