@@ -1344,6 +1344,7 @@ def test_regression_comes_within_5_percent_of_least_squares_on_the_test_set(caps
     assert r["test_mse"] <= 1.05 * r["ols_test_mse"], r
     assert r["loss_at_4500"] <= 120, r
     assert r["met"] and "TARGET MET" in capsys.readouterr().out
+    assert the_picture_shows(r, "regression")  # docs/loss_curves.png
 
 
 def test_function_approximation_reaches_test_mse_5e_5():
@@ -1352,6 +1353,9 @@ def test_function_approximation_reaches_test_mse_5e_5():
     assert r["test_mse"] <= 5e-5, r
     assert r["test_rmse"] == pytest.approx(r["test_mse"] ** 0.5)
     assert r["met"]
+    assert the_picture_shows(r, "function")  # docs/loss_curves.png
+    from docs.draw import fit_numbers, matches
+    assert matches(saved_figures()["function_fit"], fit_numbers(r))  # docs/function_fit.png
 
 
 def test_breast_cancer_reaches_0_965_and_at_least_scikit_learns_accuracy():
@@ -1360,6 +1364,7 @@ def test_breast_cancer_reaches_0_965_and_at_least_scikit_learns_accuracy():
     assert r["test_accuracy"] >= 0.965, r
     assert r["test_accuracy"] >= r["sklearn_test_accuracy"], r
     assert r["met"]
+    assert the_picture_shows(r, "classification")  # docs/loss_curves.png
 
 
 def test_digits_reach_0_97_test_accuracy():
@@ -1367,6 +1372,7 @@ def test_digits_reach_0_97_test_accuracy():
     r = main.experiment_digits(compare=False)
     assert r["test_accuracy"] >= 0.97, r
     assert r["met"]
+    assert the_picture_shows(r, "digits")  # docs/loss_curves.png
 
 
 def test_a_missed_target_is_reported_as_missed(capsys):
@@ -1523,6 +1529,12 @@ def test_the_readme_first_model_prints_the_losses_and_accuracy_it_shows(capsys):
 def saved_figures():
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "docs", "figures.json")) as saved:
         return json.load(saved)
+
+
+def the_picture_shows(result, name):
+    """Whether docs/loss_curves.png was drawn from this experiment's current loss history."""
+    from docs.draw import curve_numbers, matches
+    return matches(saved_figures()["loss_curves"][name], curve_numbers(result))
 
 
 def test_the_graph_picture_shows_the_walkthroughs_numbers():
