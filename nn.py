@@ -522,10 +522,10 @@ def _warn_if_nothing_learned(history, Y, output):
     losses, constant = history["loss"], _constant_loss(Y, output)
     final, first = losses[-1], losses[0]
     tail = max(1, len(losses) // 10)
-    stuck = len(losses) < 2 or min(losses[-tail:]) > 0.99 * min(losses[:-tail] or losses)
-    if len(losses) >= 5 and final >= first:
-        why = f"the final training loss {final:.4g} is no lower than the first epoch's {first:.4g}"
-    elif final >= 0.99 * constant and stuck:
+    stuck = min(losses[-tail:]) > 0.99 * min(losses[:-tail] or losses)
+    if len(losses) >= 5 and final > 1.01 * first:
+        why = f"the final training loss {final:.4g} is higher than the first epoch's {first:.4g}"
+    elif len(losses) >= 5 and final >= 0.99 * constant and stuck:
         why = (f"the final training loss {final:.4g} has stopped falling no better than predicting "
                f"a constant ({constant:.4g})")
     else:

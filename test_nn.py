@@ -1549,3 +1549,157 @@ def test_a_changed_number_fails_the_picture_check():
     changed = {**current, "L": current["L"] * 1.0001}  # a loss one part in 10,000 off
     with pytest.raises(AssertionError):
         matches(drawn, changed)
+
+
+# Training that talks: how each run ends, the log's length, the look inside, the sanity check
+
+
+def test_the_closing_line_says_when_the_loss_had_levelled_off_and_when_more_epochs_would_help():
+    X, y = separable()
+    params = nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0)
+    _, short = nn.train(params, X, y, epochs=20, lr=0.003, seed=0, log_every=None)
+    assert short["ended"].startswith("ran all 20 epochs; returning epoch 20's params. The loss was still falling")
+    assert short["ended"].endswith("more epochs would help")
+    X_line = np.linspace(-1, 1, 50)[:, None]
+    y_line = X_line[:, 0] + 0.3 * np.random.default_rng(0).standard_normal(50)  # a line plus noise
+    fitted, _ = nn.train(nn.init_params([1, 1], "relu", "linear", seed=0), X_line, y_line, epochs=300,
+                         lr=0.05, batch_size=None, l2=0.0, seed=0, log_every=None)
+    _, history = nn.train(fitted, X_line, y_line, epochs=50, lr=1e-3, batch_size=None, l2=0.0, seed=0,
+                          log_every=None)  # already at least squares' fit: nothing left to learn
+    assert history["ended"] == "ran all 50 epochs; returning epoch 50's params"
+
+
+def test_the_closing_line_of_early_stopping_names_the_epoch_whose_params_are_returned():
+    params, X, y, X_val, y_val = overfitting_problem()
+    _, history = nn.train(params, X, y, epochs=500, lr=0.01, batch_size=None, validation=(X_val, y_val),
+                          patience=5, log_every=None)
+    best, run = history["best_epoch"], len(history["loss"])
+    assert run == best + 5
+    assert history["ended"] == (f"stopped early after epoch {run}: the validation loss had not improved for 5 "
+                                f"epochs; returning the params of epoch {best} (val_loss "
+                                f"{history['val_loss'][best - 1]:.4g})")
+
+
+def test_a_callback_stop_with_patience_returns_the_best_epoch_so_far():
+    params, X, y, X_val, y_val = overfitting_problem()
+    trained, history = nn.train(params, X, y, epochs=500, lr=0.01, batch_size=None, validation=(X_val, y_val),
+                                patience=400, log_every=None, callback=lambda epoch, h, p: epoch == 140)
+    best = history["best_epoch"]
+    assert len(history["loss"]) == 140 and best < 140
+    assert history["ended"] == f"stopped by the callback after epoch 140; returning epoch {best}'s params, the best so far"
+    assert nn.loss(trained, X_val, y_val) == pytest.approx(history["val_loss"][best - 1], rel=1e-12)
+
+
+@pytest.mark.parametrize("epochs, expected", [(10, list(range(1, 11))), (200, [1, *range(20, 201, 20)]),
+                                              (5000, [1, *range(500, 5001, 500)])])
+def test_the_default_log_is_about_ten_lines_whatever_the_number_of_epochs(capsys, epochs, expected):
+    X, y = separable(n=8)
+    nn.train(nn.init_params([3, 2, 1], "tanh", "sigmoid", seed=0), X, y, epochs=epochs, lr=0.01,
+             batch_size=None, seed=0)
+    logged, ending = logged_epochs(capsys.readouterr().out)
+    assert logged == expected
+    assert ending.startswith(f"ran all {epochs} epochs")
+
+
+def test_look_inside_finds_every_relu_unit_dead_when_every_bias_is_very_negative():
+    X, y = separable()
+    params = nn.init_params([3, 8, 8, 1], "relu", "sigmoid", seed=0)
+    params.update(b1=np.full(8, -100.0), b2=np.full(8, -100.0))
+    rows = nn.look_inside(params, X, y)
+    assert [row["dead"] for row in rows] == [1.0, 1.0, None]
+    assert rows[0]["|dW|"] == 0.0 and rows[1]["|dW|"] == 0.0  # a dead unit passes no gradient back
+    healthy = nn.look_inside(nn.init_params([3, 8, 8, 1], "relu", "sigmoid", seed=0), X, y)
+    assert all(row["dead"] < 0.5 for row in healthy[:-1])
+
+
+def test_look_inside_finds_a_sigmoid_network_with_huge_weights_saturated():
+    X, y = separable()
+    params = nn.init_params([3, 16, 1], "sigmoid", "sigmoid", seed=0)
+    healthy = nn.look_inside(params, X, y)[0]["saturated"]
+    params["W1"] = params["W1"] * 1000
+    rows = nn.look_inside(params, X, y)
+    assert rows[0]["saturated"] > 0.95 and healthy < 0.05
+    assert rows[0]["dead"] is None and rows[1]["saturated"] is None  # only hidden layers are judged
+    table = nn.format_table(rows)
+    assert table.splitlines()[0].split() == ["layer", "units", "activation", "|W|", "|dW|", "update/|W|",
+                                             "mean", "A", "std", "A", "dead", "saturated"]
+    assert len(table.splitlines()) == 3
+
+
+def sanity_problem(scale_y=1.0):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((64, 4))
+    y = np.sin(X[:, 0]) + X[:, 1] * X[:, 2]
+    return nn.init_params([4, 16, 1], "tanh", "linear", seed=0), X, (y - y.mean()) / y.std() * scale_y
+
+
+def test_the_sanity_check_passes_a_healthy_setup(capsys):
+    results = nn.sanity_check(*sanity_problem())
+    assert results == {"initial loss": True, "overfit a small batch": True, "gradients": True}
+    lines = capsys.readouterr().out.splitlines()
+    assert [line[:6] for line in lines] == ["PASS  "] * 3
+
+
+def test_the_sanity_check_fails_targets_scaled_by_1000_and_says_to_standardise_y(capsys):
+    results = nn.sanity_check(*sanity_problem(scale_y=1000.0))
+    assert results["initial loss"] is False
+    line = capsys.readouterr().out.splitlines()[0]
+    assert line.startswith("FAIL  initial loss") and "standardise y (nn.fit_scaler)" in line
+
+
+def test_the_sanity_check_fails_a_planted_wrong_gradient_and_points_at_backward(capsys, monkeypatch):
+    monkeypatch.setitem(nn.HIDDEN, "tanh", (np.tanh, lambda A: 1 - A))  # tanh' written wrong
+    results = nn.sanity_check(*sanity_problem())
+    assert results["gradients"] is False
+    line = capsys.readouterr().out.splitlines()[2]
+    assert line.startswith("FAIL  gradients") and "backward disagrees with the loss" in line
+
+
+def test_the_loss_curve_is_plain_ascii_with_both_losses_on_a_log_scale():
+    history = {"loss": [10 ** -(e / 10) for e in range(50)], "val_loss": [2 * 10 ** -(e / 20) for e in range(50)]}
+    picture = nn.loss_curve(history, width=40, height=10)
+    picture.encode("ascii")  # prints on any terminal
+    lines = picture.splitlines()
+    assert lines[0].split("|")[0].strip() == "2" and lines[9].split("|")[0].strip() == f"{10 ** -4.9:.3g}"
+    grid = [line.split("|", 1)[1] for line in lines[:10]]
+    assert grid[0][0] == "o" and grid[9][-1] == "*"  # validation starts highest, training ends lowest
+    assert "* loss   o val_loss" in picture
+
+
+# float32 end to end
+
+
+def test_every_optimizer_keeps_a_float32_network_float32():
+    params, X, Y = make_problem("tanh", "softmax", DEPTHS["one hidden layer"])
+    p32 = {k: v.astype(np.float32) if isinstance(v, np.ndarray) else v for k, v in params.items()}
+    grads = nn.backward(p32, nn.forward(p32, X)[1], Y)
+    stepped = [nn.update(p32, grads, 0.1), nn.momentum_update(p32, grads, nn.momentum_init(p32), 0.1, 0.9)[0],
+               nn.adam_update(p32, grads, nn.adam_init(p32), 0.1)[0]]
+    state = nn.adam_update(p32, grads, nn.adam_init(p32), 0.1)[1]
+    assert all(p[k].dtype == np.float32 for p in stepped for k in arrays(p))
+    assert all(v.dtype == np.float32 for moment in ("m", "v") for v in state[moment].values())
+    for optimizer, momentum in (("sgd", 0.0), ("sgd", 0.9), ("adam", 0.0)):
+        trained, _ = nn.train(p32, X, Y, epochs=2, optimizer=optimizer, momentum=momentum, log_every=None)
+        assert all(trained[k].dtype == np.float32 for k in arrays(trained))
+
+
+def test_a_float32_network_trains_to_within_float32_precision_of_its_float64_copy():
+    params, X, Y = make_problem("tanh", "linear", DEPTHS["three hidden layers"], n=40)
+    p32 = {k: v.astype(np.float32) if isinstance(v, np.ndarray) else v for k, v in params.items()}
+    p64 = {k: v.astype(np.float64) if isinstance(v, np.ndarray) else v for k, v in p32.items()}  # the same start
+    t32, h32 = nn.train(p32, X, Y, epochs=20, lr=0.01, batch_size=8, seed=0, log_every=None)
+    t64, h64 = nn.train(p64, X, Y, epochs=20, lr=0.01, batch_size=8, seed=0, log_every=None)
+    for key in arrays(t64):
+        np.testing.assert_allclose(t32[key], t64[key], rtol=0, atol=1e-4, err_msg=key)  # 100 steps of ~1e-7 each
+    assert h32["loss"][-1] == pytest.approx(h64["loss"][-1], rel=1e-4)
+    assert not np.array_equal(t32["W1"].astype(np.float64), t64["W1"])  # it really ran in float32
+
+
+def test_the_gradient_check_gives_a_float32_network_its_float64_copys_verdict_and_catches_a_planted_bug(monkeypatch):
+    params, X, Y = make_problem("tanh", "sigmoid", DEPTHS["three hidden layers"])
+    p32 = {k: v.astype(np.float32) if isinstance(v, np.ndarray) else v for k, v in params.items()}
+    p64 = {k: v.astype(np.float64) if isinstance(v, np.ndarray) else v for k, v in p32.items()}
+    assert nn.gradient_check(p32, X, Y) == nn.gradient_check(p64, X, Y)  # computed on the same float64 copy
+    monkeypatch.setitem(nn.HIDDEN, "tanh", (np.tanh, lambda A: 1 - A))
+    errors = nn.gradient_check(p32, X, Y)
+    assert errors["W1"] > 1e-2 and errors["W4"] < 1e-6  # the last layer does not pass through g'
