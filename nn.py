@@ -397,9 +397,10 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     net = {**params, **_views(theta, params, keys)}
     if names is not None:
         net["feature_names"] = names
-    # Not a parameter: the scale of the training inputs, so that later calls can warn when data
-    # arrive on another scale (the usual mistake: a test set left unscaled).
-    net["input_scale"] = tuple(float(value) for value in _rms(X))
+    # Not parameters: the mean and spread of each training input, so that later calls can warn when
+    # data arrive on another scale (the usual mistake: a test set left unscaled).
+    net["input_mean"] = tuple(float(value) for value in X.mean(axis=0))
+    net["input_std"] = tuple(float(value) for value in X.std(axis=0))
     dtheta = np.empty_like(theta)
     # Trick 2: the optimizer's state and scratch space are made once, not once a step.
     s1, s2 = np.empty_like(theta), np.empty_like(theta)
@@ -802,7 +803,7 @@ def save_params(path, params):
     by itself how to run the network it holds. A path without .npz gets it, as with np.savez.
     """
     _check_params(params)
-    extra = {key: np.array(params[key]) for key in ("feature_names", "input_scale") if key in params}
+    extra = {key: np.array(params[key]) for key in _EXTRA_KEYS if key in params}
     arrays = {key: params[key] for key in _array_keys(params)}
     np.savez(path, hidden=np.array(params["hidden"]), output=np.array(params["output"]), **extra, **arrays)
 
@@ -839,8 +840,9 @@ def load_params(path):
         entries[name] = str(value)
     if "feature_names" in entries:
         entries["feature_names"] = tuple(str(name) for name in entries["feature_names"])
-    if "input_scale" in entries:
-        entries["input_scale"] = tuple(float(value) for value in entries["input_scale"])
+    for key in ("input_mean", "input_std"):
+        if key in entries:
+            entries[key] = tuple(float(value) for value in entries[key])
     _check_params(entries, where=f"the file {path}")
     return entries
 
@@ -906,7 +908,7 @@ def _check_params(params, where="params"):
     _check_choice(params["hidden"], f"{where}: hidden", HIDDEN, "a hidden activation")
     _check_choice(params["output"], f"{where}: output", OUTPUT, "an output")
     D = depth(params)
-    expected = {"hidden", "output", "feature_names", "input_scale"} | {f"{p}{l}" for l in range(1, D + 1) for p in "Wb"}
+    expected = {"hidden", "output", *_EXTRA_KEYS} | {f"{p}{l}" for l in range(1, D + 1) for p in "Wb"}
     if D == 0 or not set(params) <= expected or any(f"b{l}" not in params for l in range(1, D + 1)):
         raise ValueError(f"{where} must hold W1, b1, ..., WD, bD beside 'hidden' and 'output'; "
                          f"got keys {sorted(params)}")
@@ -971,6 +973,9 @@ def _check_state(state, params, moments, maker):
                          "(or the state the last update returned)")
 
 
+_EXTRA_KEYS = ("feature_names", "input_mean", "input_std")  # what train records beside the arrays
+
+
 def _feature_names(X):
     """The column names of a DataFrame (anything with .columns), as a tuple of str; else None."""
     columns = getattr(X, "columns", None)
@@ -997,30 +1002,26 @@ def _check_X(X, params, name="X"):
         raise ValueError(f"{name} has shape {X.shape}; the network expects (n_samples >= 1, {n_in}) "
                          f"since W1 is {params['W1'].shape}")
     _check_finite(X, name)
-    known_scale = params.get("input_scale")
-    if known_scale is not None and len(known_scale) == n_in:
-        ratio = _scale_ratio(_rms(X), np.asarray(known_scale))
-        if _off_scale(ratio, X.shape[0]):
-            _warn(f"{name} is on another scale from the data the network was trained on (its columns' "
-                  f"root-mean-square is a median {np.median(ratio):.3g} times what it was in training): "
-                  "was it left unscaled? Scale it as the training data was, e.g. nn.scale(X, s) with "
-                  "the scaler s = nn.fit_scaler(X_train)")
+    if "input_mean" in params and "input_std" in params and len(params["input_mean"]) == n_in:
+        if _off_scale(X, np.asarray(params["input_mean"]), np.asarray(params["input_std"])):
+            _warn(f"{name} is on another scale from the data the network was trained on (its columns' means "
+                  "sit many training standard deviations away): was it left unscaled? Scale it as the "
+                  "training data was, e.g. nn.scale(X, s) with the scaler s = nn.fit_scaler(X_train)")
     return X
 
 
-def _scale_ratio(new, trained):
-    """Per column, new / trained root-mean-square; 1 for columns that were all 0 in training (a
-    pixel that is always blank there has no scale to compare with)."""
-    known = trained > 1e-12
-    return np.where(known, new / np.where(known, trained, 1.0), 1.0)
-
-
-def _off_scale(ratio, n):
-    """Whether data is on another scale from the training data: its columns' root-mean-square is a
-    median 10 times larger, or (given 20 samples or more, to judge by) 10 times smaller. The median,
-    so that a few sparse columns (a pixel that is rarely on) cannot raise a false alarm."""
-    middle = float(np.median(ratio))
-    return middle > 10 or (n >= 20 and middle < 0.1)
+def _off_scale(X, mean, std):
+    """Whether X sits far from training data of this mean and std, per column: the shift of its mean
+    in training standard deviations. The median column judges (1.5 with 20 rows or more to average,
+    3 with fewer), and any column 50 or 100 away: a few sparse columns (a pixel that is rarely on)
+    shift a little on healthy data, and a column left unscaled shifts by hundreds. Columns constant
+    in training are skipped. Thresholds from healthy and unscaled splits of eight scikit-learn sets."""
+    known = std > 1e-6 * std.max() if std.size and std.max() > 0 else np.zeros(std.shape, bool)
+    if not known.any():
+        return False
+    shift = np.abs(X[:, known].mean(axis=0) - mean[known]) / std[known]
+    median, largest = (1.5, 50) if X.shape[0] >= 20 else (3, 100)
+    return bool(np.median(shift) > median or shift.max() > largest)
 
 
 def _rms(A):
@@ -1179,32 +1180,29 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
 
 def _warn_about_scale(X, Y, X_val, Y_val, output, column_y):
     """Warn once for each mistake of scale that trains without error but gives a poor model."""
-    def warn(message):
-        _warn(message)
-
-    rms = _rms
     fix = ("Standardise with the training part's statistics: s = nn.fit_scaler(X_train), then "
            "nn.scale(X, s) for every part (README.md, 'Scaling your data')")
-    big = rms(X).max()
-    if big > 10:
-        warn(f"X is far from standardised: a column has root-mean-square {big:.3g} (standardised "
-             f"data has 1), which saturates units and slows or stops learning. {fix}")
-    if output == "linear" and rms(Y).max() > 10:
-        warn(f"the regression targets are far from standardised (root-mean-square {rms(Y).max():.3g}): "
-             "training is slow and the loss is dominated by the largest target. Scale y too: "
-             "sy = nn.fit_scaler(y_train), train on nn.scale(y_train, sy), and turn predictions back "
-             "with nn.unscale(nn.predict(params, X), sy)")
+    spread = X.std(axis=0)
+    if _rms(X).max() > 10:
+        _warn(f"X is far from standardised: a column has root-mean-square {_rms(X).max():.3g} (standardised "
+              f"data has 1), which saturates units and slows or stops learning. {fix}")
+    elif np.median(spread[spread > 0]) < 0.01 if (spread > 0).any() else False:
+        _warn(f"X is far from standardised: its columns' spread is a median {np.median(spread[spread > 0]):.3g} "
+              f"(standardised data has 1), so the first layer's weights must grow huge to see it. {fix}")
+    if output == "linear" and (_rms(Y).max() > 10 or Y.std(axis=0).min() < 0.1):
+        _warn(f"the regression targets are far from standardised (root-mean-square {_rms(Y).max():.3g}, "
+              f"standard deviation {Y.std(axis=0).min():.3g}; standardised targets have 1 and 1): training "
+              "is slow and the loss is out of proportion. Scale y too: sy = nn.fit_scaler(y_train), train on "
+              "nn.scale(y_train, sy), and turn predictions back with nn.unscale(nn.predict(params, X), sy)")
     if column_y:
-        warn("y is a column (n, 1). Training is right, but nn.predict returns (n,) for one output, and "
-             "comparing it with a column broadcasts to (n, n), a wrong number: pass y.ravel() (and "
-             "compare predictions with y_test.ravel())")
+        _warn("y is a column (n, 1). Training is right, but nn.predict returns (n,) for one output, and "
+              "comparing it with a column broadcasts to (n, n), a wrong number: pass y.ravel() (and "
+              "compare predictions with y_test.ravel())")
     if X_val is not None:
         for part, train_part, val_part in (("X_val", X, X_val), ("Y_val", Y, Y_val)):
             if part == "Y_val" and output != "linear":
                 continue
-            ratio = _scale_ratio(rms(val_part), rms(train_part))
-            if _off_scale(ratio, len(val_part)):
-                warn(f"{part} is on another scale from the training data (its columns' root-mean-square "
-                     f"is a median {np.median(ratio):.3g} times the training data's): was one part "
-                     "scaled and the other not? "
-                     "Scale every part with the training part's statistics (nn.fit_scaler)")
+            if _off_scale(val_part, train_part.mean(axis=0), train_part.std(axis=0)):
+                _warn(f"{part} is on another scale from the training data (its columns' means sit many "
+                      "training standard deviations away): was one part scaled and the other not? "
+                      "Scale every part with the training part's statistics (nn.fit_scaler)")

@@ -682,18 +682,18 @@ def test_save_then_load_keeps_everything_a_prediction_needs(tmp_path, hidden, ou
     params, X, _ = make_problem(hidden, output, DEPTHS["one hidden layer"], n=7)
     params = {k: v.astype(dtype) if isinstance(v, np.ndarray) else v for k, v in params.items()}
     params["feature_names"] = ("age", "height", "weight")  # what train stores for a DataFrame
-    params["input_scale"] = (1.0, 0.5, 2.0)  # what train stores to warn about unscaled data later
+    params["input_mean"], params["input_std"] = (0.0, 0.5, -1.0), (1.0, 0.5, 2.0)  # what train records
     nn.save_params(tmp_path / "model", params)  # a path without .npz gets it, as with np.savez
     assert os.listdir(tmp_path) == ["model.npz"]
     loaded = nn.load_params(tmp_path / "model")
     assert (loaded["hidden"], loaded["output"]) == (hidden, output)
     assert loaded["feature_names"] == ("age", "height", "weight")
-    assert loaded["input_scale"] == (1.0, 0.5, 2.0)
+    assert (loaded["input_mean"], loaded["input_std"]) == ((0.0, 0.5, -1.0), (1.0, 0.5, 2.0))
     assert set(loaded) == set(params)
     assert all(loaded[k].dtype == dtype and np.array_equal(loaded[k], params[k]) for k in arrays(params))
     assert np.array_equal(nn.predict(loaded, X), nn.predict(params, X))
     with np.load(tmp_path / "model.npz", allow_pickle=False) as data:  # every entry is a plain array
-        assert sorted(data.files) == ["W1", "W2", "b1", "b2", "feature_names", "hidden", "input_scale", "output"]
+        assert sorted(data.files) == ["W1", "W2", "b1", "b2", "feature_names", "hidden", "input_mean", "input_std", "output"]
         assert {data[name].dtype.kind for name in data.files} == {"f", "U"}
 
 
@@ -1116,7 +1116,7 @@ def test_a_loaded_network_still_knows_the_scale_it_was_trained_on(tmp_path):
     params, X_test_raw, X_test = scaled_network()
     nn.save_params(tmp_path / "model", params)
     loaded = nn.load_params(tmp_path / "model")
-    assert loaded["input_scale"] == params["input_scale"]
+    assert (loaded["input_mean"], loaded["input_std"]) == (params["input_mean"], params["input_std"])
     assert len(scale_warnings(lambda: nn.predict(loaded, X_test_raw))) == 1
     assert np.array_equal(nn.predict(loaded, X_test), nn.predict(params, X_test))  # silent: the module's filter
 

@@ -235,7 +235,8 @@ def needs_mib(n, sizes, itemsize):
 
 
 def describe_machine():
-    lines = [f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} cores"]
+    lines = [f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} cores, "
+             f"load average {os.getloadavg()[0]:.2f} (above 0 means others share the cores)"]
     blas = [f"{key}={os.environ[key]}" for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
                                                   "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
             if key in os.environ]
@@ -338,7 +339,7 @@ def main(argv=None):
 
     labels = [label for label in CONTENDERS if available(label)]
     skipped = [label for label in CONTENDERS if not available(label)]
-    print("\nSeconds for one epoch (best of the repeats):\n")
+    print(f"\nSeconds for one epoch (best of the repeats; load average now {os.getloadavg()[0]:.2f}):\n")
     rows = []
     for number in chosen:
         n, sizes = WORKLOADS[number]
