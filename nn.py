@@ -115,7 +115,7 @@ def _loss(Y_hat, Y, output):
     """The mean loss of predictions Y_hat against targets Y, both (n, k), as a float.
 
     The cross-entropies clip probabilities to [eps, 1 - eps] (eps = 2.2e-16 in float64), so a
-    saturated wrong output costs at most -log(eps) = 36 per entry instead of log(0) = -inf.
+    saturated wrong output costs at most -log(eps) = 36 per entry instead of -log(0) = +inf.
     """
     n, k = Y.shape
     if output == "linear":
@@ -531,9 +531,10 @@ def _warn_if_nothing_learned(history, Y, output):
                f"a constant ({constant:.4g})")
     else:
         return
-    _warn(f"training learned (almost) nothing: {why}. Usual causes: a learning rate too large "
-          "(try lr=0.001), ReLU units that died (nn.look_inside shows them), or features that are "
-          "not standardised (nn.fit_scaler). nn.sanity_check(params, X, y) tests the setup")
+    _warn(f"training learned (almost) nothing: {why}. Usual causes: a learning rate far too large "
+          "(try lr=0.001) or too small; ReLU units that died, or gradients that vanish in a deep "
+          "sigmoid or tanh network (nn.look_inside shows both); features that are not standardised "
+          "(nn.fit_scaler). nn.sanity_check(params, X, y) tests the setup")
 
 
 def _constant_loss(Y, output):
@@ -696,10 +697,14 @@ def sanity_check(params, X, Y, *, seed=0, show=True):
     kink = params["hidden"] == "relu" and _smallest_hidden_z(params, few[0]) < 1e-5
     ok = worst < 1e-6
     text = f"largest relative error {worst:.2g} (in {worst_key}); below 1e-6 is right"
-    if not ok:
+    if not ok and kink:
         text += ("; a ReLU pre-activation lies within 1e-5 of 0, where finite differences straddle "
-                 "the kink: retry with other samples" if kink else
-                 "; backward disagrees with the loss: the first wrong layer (counting down) holds the bug")
+                 "the kink: retry with other samples")
+    elif not ok and not results["initial loss"]:
+        text += ("; the initial loss is far off too, and saturated outputs (the loss is clipped flat "
+                 "there) fool finite differences: fix the data's scale first, then check again")
+    elif not ok:
+        text += "; backward disagrees with the loss: the first wrong layer (counting down) holds the bug"
     report("gradients", ok, text)
     if show:
         print("\n".join(lines), flush=True)
@@ -947,8 +952,8 @@ def _check_momentum(momentum):
 def _check_grads(grads, params):
     """grads must hold an array of the same shape for every array of params; returns those keys."""
     if isinstance(params, tuple) and len(params) == 2 and isinstance(params[0], dict):
-        raise ValueError("params is a tuple (params, history), as train returns it; unpack it: "
-                         "params, history = nn.train(...)")
+        raise ValueError("params is a pair, as train and the *_update functions return them; unpack it: "
+                         "params, history = nn.train(...) or params, state = nn.adam_update(...)")
     keys = _array_keys(params) if isinstance(params, dict) else []
     if not keys:
         raise ValueError(f"params must be a dict of arrays W1, b1, ...; got {type(params).__name__}")
@@ -988,7 +993,7 @@ def _check_X(X, params, name="X"):
     if names is not None and known is not None and names != tuple(known):
         raise ValueError(f"{name}'s columns are not the ones the network was trained on, in that order.\n"
                          f"  trained on: {list(known)}\n  got:        {list(names)}\n"
-                         f"Select them in order: {name}[params['feature_names']]")
+                         f"Select them in order: {name}[list(params['feature_names'])]")
     dtype = params["W1"].dtype
     try:
         X = np.asarray(X, dtype=dtype)
@@ -1070,7 +1075,8 @@ def _check_Y(Y, params, n, name="Y"):
 
 _LABEL_HINT = {
     "sigmoid": ". Two classes are the labels 0 and 1: map other labels first, e.g. "
-               "y = (y == positive_class).astype(int)",
+               "y = (y == positive_class).astype(int); for more than two classes use output='softmax' "
+               "with one output per class",
     "softmax": ". Pass integer labels 0..k-1 of shape (n,), or one-hot rows; "
                "classes, y = np.unique(y, return_inverse=True) maps any labels to 0..k-1",
 }
@@ -1085,6 +1091,8 @@ def _check_softmax_width(k, output):
 def _one_hot(labels, n, k, name="Y"):
     if labels.shape[0] != n:
         raise ValueError(f"{name} has {labels.shape[0]} labels; expected {n}, one per sample of X")
+    if labels.dtype.kind == "f" and not np.isfinite(labels).all():
+        _check_finite(labels, name)
     if labels.dtype.kind not in "iu":
         whole = labels.dtype.kind == "f" and np.isfinite(labels).all() and (labels == np.round(labels)).all()
         if not whole:

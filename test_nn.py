@@ -999,7 +999,7 @@ def test_a_dataframe_network_refuses_columns_reordered_or_renamed_and_takes_them
             message = str(error.value)
             assert "trained on: ['age', 'height', 'weight']" in message
             assert f"got:        {list(wrong.columns)}" in message
-            assert "X[params['feature_names']]" in message
+            assert "X[list(params['feature_names'])]" in message
         # The same columns in the same order: the numbers of the plain array.
         assert np.array_equal(nn.predict_proba(network, frame), nn.predict_proba(network, X))
         assert np.array_equal(nn.predict(network, frame[list(network["feature_names"])]), nn.predict(network, X))
@@ -1081,7 +1081,7 @@ def unscaled_test_set():
      "nn.unscale(nn.predict(params, X), sy)"),
     (raw_validation_targets, "Y_val is on another scale from the training data", "(nn.fit_scaler)"),
     (column_targets, "y is a column (n, 1)", "pass y.ravel()"),
-    (adam_at_lr_100, "training learned (almost) nothing", "a learning rate too large (try lr=0.001)"),
+    (adam_at_lr_100, "training learned (almost) nothing", "a learning rate far too large (try lr=0.001)"),
     (relu_at_lr_1, "training learned (almost) nothing", "ReLU units that died"),
     (unscaled_test_set, "X is on another scale from the data the network was trained on",
      "nn.scale(X, s) with the scaler s = nn.fit_scaler(X_train)"),
