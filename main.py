@@ -1,8 +1,10 @@
 """The experiments of the two original write-ups, run with nn.py and judged on held-out data.
 
-    python main.py                   # all four experiments, then a summary table (about 25 s)
+    python main.py                   # the four experiments, a summary table, and a look inside (about 50 s)
     python main.py regression        # or one (or several) of: regression function classification digits
     python main.py walkthrough       # one training step of a tiny network, every number printed
+    python main.py walkthrough2      # the same with two sigmoid outputs: the 1 / (n k) at work
+    python main.py inside            # a deep sigmoid and a deep ReLU network, layer by layer
     python main.py --help
 
 The original regression write-up trained a ReLU network of 128 hidden units on make_regression
