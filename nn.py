@@ -428,6 +428,7 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
                     for key in keys:
                         if key[0] == "W":
                             grads[key] += l2 * net[key]  # d/dW (l2/2)||W||^2 = l2 W
+                # backward gives one array per layer; the optimizer reads one vector (trick 1)
                 np.concatenate([grads[key].ravel() for key in keys], out=dtheta)
                 if optimizer == "adam":
                     t += 1
