@@ -209,11 +209,21 @@ def test_init_params_shapes_dtypes_names_and_zero_biases():
     assert nn.depth(params) == 3
 
 
-@pytest.mark.parametrize("hidden, std", [("relu", math.sqrt(2 / 400)), ("tanh", math.sqrt(2 / 700)),
-                                          ("sigmoid", math.sqrt(2 / 700)), ("identity", math.sqrt(2 / 700))])
-def test_init_scale_is_he_for_relu_and_glorot_otherwise(hidden, std):
-    W = nn.init_params([400, 300], hidden, "linear", seed=0)["W1"]  # 120,000 draws: the sample std is within 1%
-    assert abs(W.std() / std - 1) < 0.01
+@pytest.mark.parametrize("hidden, init, std1, std2", [
+    ("relu", None, math.sqrt(2 / 700) / 2, math.sqrt(2 / 300)),  # half Glorot's in layer 1, He's after
+    ("relu", "he", math.sqrt(2 / 400), math.sqrt(2 / 300)),
+    ("tanh", None, math.sqrt(2 / 700), math.sqrt(2 / 600)),
+    ("sigmoid", None, math.sqrt(2 / 700), math.sqrt(2 / 600)),
+    ("relu", "glorot", math.sqrt(2 / 700), math.sqrt(2 / 600)),
+])
+def test_init_scale_per_layer_is_the_documented_rule(hidden, init, std1, std2):
+    params = nn.init_params([400, 300, 300], hidden, "linear", seed=0, init=init)  # 90,000+ draws a layer
+    assert abs(params["W1"].std() / std1 - 1) < 0.01 and abs(params["W2"].std() / std2 - 1) < 0.01
+
+
+def test_init_refuses_an_unknown_rule():
+    with pytest.raises(ValueError, match="init must be None"):
+        nn.init_params([3, 2], "relu", "linear", init="xavier")
 
 
 def test_init_never_touches_the_global_random_state():
@@ -1055,7 +1065,7 @@ def relu_at_lr_1():
     X, _ = separable(n=200)
     y = np.sin(2 * X[:, 0]) + X[:, 1] ** 2
     y = (y - y.mean()) / y.std()
-    return train_quietly(nn.init_params([3, 8, 8, 1], "relu", "linear", seed=0), X, y, epochs=100, lr=1.0,
+    return train_quietly(nn.init_params([3, 8, 8, 1], "relu", "linear", seed=0, init="he"), X, y, epochs=100, lr=1.0,
                          batch_size=None)
 
 
@@ -1703,3 +1713,19 @@ def test_the_gradient_check_gives_a_float32_network_its_float64_copys_verdict_an
     monkeypatch.setitem(nn.HIDDEN, "tanh", (np.tanh, lambda A: 1 - A))
     errors = nn.gradient_check(p32, X, Y)
     assert errors["W1"] > 1e-2 and errors["W4"] < 1e-6  # the last layer does not pass through g'
+
+
+def test_exercise_2s_first_losses_are_what_the_readme_says():
+    from sklearn.datasets import load_digits
+    X, y = load_digits(return_X_y=True)
+    X = nn.scale(X, nn.fit_scaler(X))
+    first, shrunk = [], []
+    for seed in range(20):
+        params = nn.init_params([64, 32, 10], "relu", "softmax", seed=seed)
+        first.append(nn.loss(params, X, y))
+        params["W2"] = params["W2"] * 0.1
+        shrunk.append(nn.loss(params, X, y))
+    assert f"{first[0]:.3f}" == "2.376" and "# 2.376" in readme_text()
+    assert (f"{np.mean(first):.2f}", f"{np.mean(shrunk):.2f}") == ("2.44", "2.30")
+    assert np.ptp(first) < 0.25 and abs(np.array(shrunk) - math.log(10)).max() < 0.015
+    assert np.mean(first) > np.mean(shrunk) > math.log(10) - 0.005  # a spread of logits costs more, on average

@@ -68,7 +68,7 @@ def seeds():
     X_train, X_test = main.standardise(X_train, X_test)
     ols = main.mse(main.LinearRegression().fit(X_train, y_train).predict(X_test), y_test)
     for seed in range(4):
-        params = nn.init_params([3, 128, 1], "relu", "linear", seed=seed)
+        params = nn.init_params([3, 128, 1], "relu", "linear", seed=seed, init="he")
         params, _ = nn.train(params, X_train, y_train, epochs=5000, lr=1e-4, batch_size=None,
                              optimizer="sgd", l2=0.0, log_every=None)
         ratio = main.mse(nn.predict(params, X_test), y_test) / ols
@@ -85,7 +85,7 @@ def seeds():
     X_train, X_test, y_train, y_test = main.classification_data(load_breast_cancer)
     X_train, X_test = main.standardise(X_train, X_test)
     for seed in range(5):
-        params = nn.init_params([30, 32, 1], "relu", "sigmoid", seed=seed)
+        params = nn.init_params([30, 32, 1], "relu", "sigmoid", seed=seed, init="he")
         params, _ = nn.train(params, X_train, y_train, epochs=200, lr=1e-3, batch_size=32,
                              optimizer="adam", l2=0.01, seed=seed, log_every=None)
         sk = MLPClassifier(hidden_layer_sizes=(32,), activation="relu", alpha=0.01 * 32,

@@ -31,7 +31,7 @@ def tune_regression():
         scores = []
         for a, b in folds:
             X_fit, X_val = main.standardise(X[a], X[b])
-            params = nn.init_params([3, 128, 1], "relu", "linear", seed=main.SEED)
+            params = nn.init_params([3, 128, 1], "relu", "linear", seed=main.SEED, init="he")
             params, _ = nn.train(params, X_fit, y[a], epochs=5000, lr=lr, l2=l2, batch_size=None,
                                  optimizer="sgd", log_every=None)
             scores.append(main.mse(nn.predict(params, X_val), y[b]))
@@ -68,7 +68,7 @@ def tune_classifier(load, output, grid):
         accuracies, losses = [], []
         for a, b in splits:
             X_fit, X_val = main.standardise(X[a], X[b])
-            params = nn.init_params([X.shape[1], hidden, n_out], "relu", output, seed=main.SEED)
+            params = nn.init_params([X.shape[1], hidden, n_out], "relu", output, seed=main.SEED, init="he")
             params, _ = nn.train(params, X_fit, y[a], epochs=epochs, lr=1e-3, batch_size=32,
                                  optimizer="adam", l2=l2, seed=main.SEED, log_every=None)
             accuracies.append(np.mean(nn.predict(params, X_val) == y[b]))
