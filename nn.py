@@ -396,7 +396,7 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     """
     settings = _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, schedule, l2,
                             validation, patience, log_every, callback, unknown)
-    X, Y, X_val, Y_val, batch, log_every, names = settings
+    X, Y, X_val, Y_val, batch, log_every, names, x_stats = settings
     output, n, keys = params["output"], X.shape[0], _array_keys(params)
 
     # Trick 1: one vector. The optimizer treats every number alike, so it runs on all of them at
@@ -409,8 +409,7 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
         net["feature_names"] = names
     # Not parameters: the mean and spread of each training input, so that later calls can warn when
     # data arrive on another scale (the usual mistake: a test set left unscaled).
-    net["input_mean"] = tuple(float(value) for value in X.mean(axis=0))
-    net["input_std"] = tuple(float(value) for value in X.std(axis=0))
+    net["input_mean"], net["input_std"] = (tuple(float(value) for value in stat) for stat in x_stats)
     dtheta = np.empty_like(theta)
     # Trick 2: the optimizer's state and scratch space are made once, not once a step.
     s1, s2 = np.empty_like(theta), np.empty_like(theta)
@@ -1037,17 +1036,26 @@ def _off_scale(X, mean, std):
     known = std > 1e-6 * std.max() if std.size and std.max() > 0 else np.zeros(std.shape, bool)
     if not known.any():
         return False
-    shift = np.abs(X[:, known].mean(axis=0) - mean[known]) / std[known]
+    shift = np.abs(X.mean(axis=0, dtype=np.float64)[known] - mean[known]) / std[known]
     median, largest = (1.5, 50) if X.shape[0] >= 20 else (3, 100)
     return bool(np.median(shift) > median or shift.max() > largest)
 
 
-def _rms(A):
-    """Per column, sqrt(mean^2 + variance): 1 for standardised data, whatever its sign."""
-    return np.sqrt(np.mean(np.square(A, dtype=np.float64), axis=0))
+def _column_stats(A, rows=4096):
+    """Each column's mean and standard deviation, in float64, without a temporary the size of A
+    (MNIST's X is 376 MB): the deviations are squared a block of rows at a time."""
+    mean = A.mean(axis=0, dtype=np.float64)
+    square_sum = np.zeros_like(mean)
+    for start in range(0, A.shape[0], rows):
+        square_sum += ((A[start:start + rows] - mean) ** 2).sum(axis=0)
+    return mean, np.sqrt(square_sum / A.shape[0])
 
 
 def _check_finite(array, name):
+    # The sum of finite numbers is finite unless it overflows: one pass, and no array of booleans
+    # the size of the data, unless something is wrong (then the full check finds the row).
+    if np.isfinite(np.sum(array, dtype=np.float64)):
+        return
     if not np.isfinite(array).all():
         row = int(np.argwhere(~np.isfinite(array))[0][0])
         raise ValueError(f"{name} contains NaN or infinity (first in row {row}); "
@@ -1147,7 +1155,8 @@ _SKLEARN_NAMES = {"max_iter": "epochs", "alpha": "l2", "early_stopping": "valida
 
 def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, schedule, l2, validation,
                  patience, log_every, callback, unknown):
-    """Every check of train's inputs; returns X, Y, X_val, Y_val, batch, log_every, feature names.
+    """Every check of train's inputs; returns X, Y, X_val, Y_val, batch, log_every, feature names
+    and the columns' (mean, std) of X.
 
     Also warns (ScaleWarning, once per kind) about data that is legal but almost surely a mistake.
     """
@@ -1195,24 +1204,28 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be a function callback(epoch, history, params) or None; "
                          f"got {callback!r}")
-    _warn_about_scale(X, Y, X_val, Y_val, params["output"], column_y)
-    return X, Y, X_val, Y_val, batch, log_every, names
+    x_stats = _warn_about_scale(X, Y, X_val, Y_val, params["output"], column_y)
+    return X, Y, X_val, Y_val, batch, log_every, names, x_stats
 
 
 def _warn_about_scale(X, Y, X_val, Y_val, output, column_y):
-    """Warn once for each mistake of scale that trains without error but gives a poor model."""
+    """Warn once for each mistake of scale that trains without error but gives a poor model;
+    return X's columns' (mean, std), which train keeps."""
     fix = ("Standardise with the training part's statistics: s = nn.fit_scaler(X_train), then "
            "nn.scale(X, s) for every part (README.md, 'Scaling your data')")
-    spread = X.std(axis=0)
-    if _rms(X).max() > 10:
-        _warn(f"X is far from standardised: a column has root-mean-square {_rms(X).max():.3g} (standardised "
+    mean, spread = stats = _column_stats(X)
+    rms = np.sqrt(mean ** 2 + spread ** 2)  # per column; 1 for standardised data, whatever its sign
+    if rms.max() > 10:
+        _warn(f"X is far from standardised: a column has root-mean-square {rms.max():.3g} (standardised "
               f"data has 1), which saturates units and slows or stops learning. {fix}")
     elif np.median(spread[spread > 0]) < 0.01 if (spread > 0).any() else False:
         _warn(f"X is far from standardised: its columns' spread is a median {np.median(spread[spread > 0]):.3g} "
               f"(standardised data has 1), so the first layer's weights must grow huge to see it. {fix}")
-    if output == "linear" and (_rms(Y).max() > 10 or Y.std(axis=0).min() < 0.1):
-        _warn(f"the regression targets are far from standardised (root-mean-square {_rms(Y).max():.3g}, "
-              f"standard deviation {Y.std(axis=0).min():.3g}; standardised targets have 1 and 1): training "
+    y_mean, y_spread = _column_stats(Y)
+    y_rms = np.sqrt(y_mean ** 2 + y_spread ** 2)
+    if output == "linear" and (y_rms.max() > 10 or y_spread.min() < 0.1):
+        _warn(f"the regression targets are far from standardised (root-mean-square {y_rms.max():.3g}, "
+              f"standard deviation {y_spread.min():.3g}; standardised targets have 1 and 1): training "
               "is slow and the loss is out of proportion. Scale y too: sy = nn.fit_scaler(y_train), train on "
               "nn.scale(y_train, sy), and turn predictions back with nn.unscale(nn.predict(params, X), sy)")
     if column_y:
@@ -1220,10 +1233,11 @@ def _warn_about_scale(X, Y, X_val, Y_val, output, column_y):
               "comparing it with a column broadcasts to (n, n), a wrong number: pass y.ravel() (and "
               "compare predictions with y_test.ravel())")
     if X_val is not None:
-        for part, train_part, val_part in (("X_val", X, X_val), ("Y_val", Y, Y_val)):
+        for part, val_part, train_stats in (("X_val", X_val, stats), ("Y_val", Y_val, (y_mean, y_spread))):
             if part == "Y_val" and output != "linear":
                 continue
-            if _off_scale(val_part, train_part.mean(axis=0), train_part.std(axis=0)):
+            if _off_scale(val_part, *train_stats):
                 _warn(f"{part} is on another scale from the training data (its columns' means sit many "
                       "training standard deviations away): was one part scaled and the other not? "
                       "Scale every part with the training part's statistics (nn.fit_scaler)")
+    return stats

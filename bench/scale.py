@@ -28,9 +28,10 @@ several repeats, the least noisy estimate on a shared machine; ratios come from 
 
 Memory: each contender trains once more in a fresh subprocess that makes the data, then resets
 the kernel's peak-RSS counter (/proc/self/clear_refs) and reads the peak after training (VmHWM):
-what training added above the data and the network it started from. A warm-up on two batches
-comes first, so that the library's code paged in on first use is not counted as training's. Beside
-it is what the work needs at least: the gradient, Adam's two moments and one batch's activations.
+what training added above the data and the network it started from. A warm-up of a network with
+one hidden unit on two batches comes first, so that the library's code paged in on first use is not
+counted as training's. Beside it is what the work needs at least: the gradient, Adam's two moments
+and one batch's activations.
 
 The goals of issue 14: nn.train float32 within 1.5x of the float32 products floor on the two larger
 workloads and faster than PyTorch float32 on all three; float64 within 1.5x of its own floor.
@@ -190,7 +191,9 @@ def child(label, n, sizes):
     """In a fresh process: make the data and the contender, then train once; print what it added."""
     make, dtype = maker(label)
     X, y = make_data(n, sizes[0], dtype)
-    make(sizes, X[:2 * BATCH], y[:2 * BATCH])()  # a warm-up on two batches pages in the library's code
+    # A warm-up on a tiny network of one hidden unit pages in the library's code. Tiny, so that the
+    # memory it frees and the allocator keeps cannot stand in for the real run's own.
+    make([sizes[0], 1, sizes[-1]], X[:2 * BATCH], y[:2 * BATCH])()
     run = make(sizes, X, y)
     try:
         with open("/proc/self/clear_refs", "w") as refs:
@@ -272,12 +275,14 @@ def time_workload(number, n, sizes, repeats):
         runs[label] = make(sizes, *data[dtype])
     best = {label: float("inf") for label in labels}
     for repeat in range(repeats):  # take turns, so that a noisy moment hits every contender alike
+        took = {}
         for label, run in runs.items():
             start = time.perf_counter()
             run()
-            best[label] = min(best[label], time.perf_counter() - start)
-        print(f"  workload {number}, repeat {repeat + 1}/{repeats}: "
-              + ", ".join(f"{label} {best[label]:.3g}" for label in labels), flush=True)
+            took[label] = time.perf_counter() - start
+            best[label] = min(best[label], took[label])
+        print(f"  workload {number}, run {repeat + 1}/{repeats}, seconds: "
+              + ", ".join(f"{label} {took[label]:.3g}" for label in labels), flush=True)
     return best
 
 
@@ -303,6 +308,7 @@ def main(argv=None):
     parser.add_argument("--workloads", default="1,2,3", help="which workloads, e.g. 1,2")
     parser.add_argument("--repeats", type=int, default=None, help="timed runs per contender (best taken)")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory subprocesses")
+    parser.add_argument("--memory-only", action="store_true", help="only the peak-memory table")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # internal: one memory measurement
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--sizes", help=argparse.SUPPRESS)
@@ -329,7 +335,8 @@ def main(argv=None):
         repeats = args.repeats or (2 if args.quick else 5 if number == 1 else 3)
         print(f"\nworkload {number}: {name_of(n, sizes)}, one epoch of {-(-n // BATCH)} batches, "
               f"best of {repeats}", flush=True)
-        results[number] = time_workload(number, n, sizes, repeats)
+        if not args.memory_only:
+            results[number] = time_workload(number, n, sizes, repeats)
         if not args.no_memory:
             memory[number] = {}
             for label in MEMORY_CONTENDERS:
@@ -337,13 +344,20 @@ def main(argv=None):
                     memory[number][label] = measure_memory(label, n, sizes)
                     print(f"  memory {label}: {memory[number][label]}", flush=True)
 
+    if results:
+        report_times(chosen, results, args.quick)
+    if memory:
+        report_memory(chosen, memory, args.quick)
+
+
+def report_times(chosen, results, quick):
     labels = [label for label in CONTENDERS if available(label)]
     skipped = [label for label in CONTENDERS if not available(label)]
     print(f"\nSeconds for one epoch (best of the repeats; load average now {os.getloadavg()[0]:.2f}):\n")
     rows = []
     for number in chosen:
         n, sizes = WORKLOADS[number]
-        n = n // QUICK_FRACTION if args.quick else n
+        n = n // QUICK_FRACTION if quick else n
         rows.append([name_of(n, sizes)] + [fmt(results[number][label]) for label in labels])
     print(table(["workload"] + labels, rows))
     if skipped:
@@ -353,7 +367,6 @@ def main(argv=None):
     rows, verdicts = [], []
     for number in chosen:
         best = results[number]
-        n, sizes = WORKLOADS[number]
         r64 = best["nn.train f64"] / best["products f64"]
         r32 = best["nn.train f32"] / best["products f32"]
         rt32 = best["nn.train f32"] / best["PyTorch f32"] if "PyTorch f32" in best else None
@@ -369,29 +382,30 @@ def main(argv=None):
                  "nn f64 / PyTorch f64"], rows))
     print("\nGoals of issue 14:\n" + "\n".join(verdicts))
 
-    if memory:
-        print("\nPeak memory that one epoch of training adds, MiB (a fresh process per contender):\n")
-        header = ["workload", "data f64 / f32", "params f64 / f32", "least it adds f64 / f32"] + \
-                 [label for label in MEMORY_CONTENDERS if available(label)]
-        rows, hows = [], set()
-        for number in chosen:
-            n, sizes = WORKLOADS[number]
-            n = n // QUICK_FRACTION if args.quick else n
-            need64, need32 = needs_mib(n, sizes, 8), needs_mib(n, sizes, 4)
-            row = [f"workload {number}", f"{need64['data']:.0f} / {need32['data']:.0f}",
-                   f"{need64['params']:.1f} / {need32['params']:.1f}",
-                   f"{need64['adds']:.1f} / {need32['adds']:.1f}"]
-            for label in header[4:]:
-                added, how = memory[number][label]
-                row.append(fmt(added, 3) if added is not None else f"failed: {how}")
-                if added is not None:
-                    hows.add(how)
-            rows.append(row)
-        print(table(header, rows))
-        print("\nThe least training adds is the gradient (1 x params), Adam's m and v (2 x params) and one "
-              f"batch's activations A_0..A_D ({BATCH} x sum of the layer sizes), in the dtype. "
-              f"Measured with {', '.join(sorted(hows)) or '-'}: the peak above the resident size once the "
-              "data and the network exist.")
+
+def report_memory(chosen, memory, quick):
+    print("\nPeak memory that one epoch of training adds, MiB (a fresh process per contender):\n")
+    header = ["workload", "data f64 / f32", "params f64 / f32", "least it adds f64 / f32"] + \
+             [label for label in MEMORY_CONTENDERS if available(label)]
+    rows, hows = [], set()
+    for number in chosen:
+        n, sizes = WORKLOADS[number]
+        n = n // QUICK_FRACTION if quick else n
+        need64, need32 = needs_mib(n, sizes, 8), needs_mib(n, sizes, 4)
+        row = [f"workload {number}", f"{need64['data']:.0f} / {need32['data']:.0f}",
+               f"{need64['params']:.1f} / {need32['params']:.1f}",
+               f"{need64['adds']:.1f} / {need32['adds']:.1f}"]
+        for label in header[4:]:
+            added, how = memory[number][label]
+            row.append(fmt(added, 3) if added is not None else f"failed: {how}")
+            if added is not None:
+                hows.add(how)
+        rows.append(row)
+    print(table(header, rows))
+    print("\nThe least training adds is the gradient (1 x params), Adam's m and v (2 x params) and one "
+          f"batch's activations A_0..A_D ({BATCH} x sum of the layer sizes), in the dtype. "
+          f"Measured with {', '.join(sorted(hows)) or '-'}: the peak above the resident size once the "
+          "data and the network exist.")
 
 
 if __name__ == "__main__":
