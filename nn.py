@@ -415,19 +415,24 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     s1, s2 = np.empty_like(theta), np.empty_like(theta)
     m, v, t = np.zeros_like(theta), np.zeros_like(theta), 0
     rng = np.random.default_rng(seed)
+    block = batch * max(1, 2**22 // (batch * X.itemsize * (X.shape[1] + Y.shape[1])))  # whole batches, ~4 MB
     history = {"loss": []} if X_val is None else {"loss": [], "val_loss": []}
     best, best_loss, best_epoch, stopped = None, math.inf, None, None
     started = time.perf_counter()
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported below, by name
         for epoch in range(1, epochs + 1):
             rate = lr if schedule is None else cosine_lr(lr, epoch - 1, epochs)
-            # Trick 3: a batch gathers its own rows, X[order[a:b]], instead of the whole of X being
-            # copied in shuffled order each epoch: the same rows, a batch's memory instead of X's.
+            # Trick 3: the shuffled rows are gathered a block of batches at a time, X[order[a:b]],
+            # and each batch is a slice of its block: the same rows in the same order as copying all
+            # of X shuffled each epoch, but holding a block (about 4 MB) instead of a copy of X, and
+            # one gather a block instead of one a batch, which a small network's step would notice.
             order = rng.permutation(n) if batch < n else None
             total = 0.0
             for start in range(0, n, batch):
-                rows = order[start:start + batch] if order is not None else slice(None)
-                Xb, Yb = X[rows], Y[rows]
+                if start % block == 0:
+                    rows = order[start:start + block] if order is not None else slice(None)
+                    X_block, Y_block = X[rows], Y[rows]
+                Xb, Yb = X_block[start % block:start % block + batch], Y_block[start % block:start % block + batch]
                 Y_hat, cache = _forward(net, Xb)
                 value = _loss(Y_hat, Yb, output)
                 if not math.isfinite(value):
