@@ -79,7 +79,7 @@ def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, ini
     layer to layer and neither dies out nor blows up with depth (README.md, section 13, shows the
     numbers): Glorot's s = sqrt(2 / (n_{l-1} + n_l)) for tanh and sigmoid, He's s = sqrt(2 / n_{l-1})
     for ReLU, which zeroes half its inputs. One exception, from evidence: for ReLU the first layer
-    starts at half Glorot's scale, which had lower validation losses than He's on 10 of 11 data sets
+    starts at half Glorot's scale, which had lower validation losses than He's on 9 of 11 data sets
     (bench/datasets.py scales); from the second layer on, He's keeps the signal level however deep.
     init="he" or init="glorot" uses that rule for every layer instead. Biases start at 0: the random
     weights already make the units differ.
