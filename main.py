@@ -299,7 +299,8 @@ def summary(results):
 # that every product is a short decimal, and so that one ReLU unit is off for one sample.
 WALK_X = np.array([[1.0, 2.0], [3.0, -1.0]])  # 2 samples, 2 features
 WALK_Y = np.array([[1.0], [2.0]])  # one target per sample
-WALK_PARAMS = {"hidden": "relu", "output": "linear", "W1": np.array([[0.5, -0.5], [0.25, 0.5]]), "b1": np.array([0.1, -0.1]),
+WALK_PARAMS = {"hidden": "relu", "output": "linear",
+               "W1": np.array([[0.5, -0.5], [0.25, 0.5]]), "b1": np.array([0.1, -0.1]),
                "W2": np.array([[1.0], [-2.0]]), "b2": np.array([0.5])}
 WALK_LR = 0.02  # 0.1 would overshoot here: the loss after the step would be 0.147, not 0.0057
 
@@ -440,7 +441,8 @@ def inside(compare=True):
     for row_s, row_r in zip(tables["sigmoid"], tables["relu"]):
         sgd = [nn.look_inside(deep(h), *batch, lr=0.1, optimizer="sgd")
                [row_s["layer"] - 1]["update/|W|"] for h in ("sigmoid", "relu")]
-        print(f"{row_s['layer']:>5}   {row_s['|dW|']:>12.3g}   {row_r['|dW|']:>9.3g}   {sgd[0]:>18.3g}   {sgd[1]:>15.3g}")
+        print(f"{row_s['layer']:>5}   {row_s['|dW|']:>12.3g}   {row_r['|dW|']:>9.3g}   "
+              f"{sgd[0]:>18.3g}   {sgd[1]:>15.3g}")
     first, last = tables["sigmoid"][0]["|dW|"], tables["sigmoid"][-1]["|dW|"]
     print(f"The sigmoid network's first layer gets {last / first:.0f} times less gradient than its last; "
           f"the ReLU network's, {tables['relu'][-1]['|dW|'] / tables['relu'][0]['|dW|']:.1f} times.")

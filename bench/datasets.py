@@ -246,7 +246,7 @@ def timed(fit):
 
 def table(rule=None, extra=False):
     """Test metric and seconds per data set, nn.py (first weights by `rule`) beside scikit-learn."""
-    print(f"nn.py's first weights: " + (f"nn.init_params' own rule ({own_rule('relu')} for ReLU)" if rule is None
+    print("nn.py's first weights: " + (f"nn.init_params' own rule ({own_rule('relu')} for ReLU)" if rule is None
                                          else f"rule {rule} (init_params' draws, rescaled)") + "\n", flush=True)
     print(f"{'data set':14} {'metric':14} {'nn.py median':>12} {'(min-max)':>17} {'sklearn median':>14} "
           f"{'(min-max)':>17} {'as good?':>8} {'nn.py s':>8} {'sklearn s':>9} {'epochs':>11}", flush=True)
