@@ -1050,9 +1050,10 @@ def _off_scale(X, mean, std):
     return bool(np.median(shift) > median or shift.max() > largest)
 
 
-def _column_stats(A, rows=4096):
+def _column_stats(A):
     """Each column's mean and standard deviation, in float64, without a temporary the size of A
-    (MNIST's X is 376 MB): the deviations are squared a block of rows at a time."""
+    (MNIST's X is 376 MB): the deviations are squared a block of rows (about 2 MB) at a time."""
+    rows = max(1, 2**21 // (8 * A.shape[1]))
     mean = A.mean(axis=0, dtype=np.float64)
     square_sum = np.zeros_like(mean)
     for start in range(0, A.shape[0], rows):

@@ -1,8 +1,8 @@
 """One epoch of MNIST-sized training: nn.train beside PyTorch, scikit-learn and the matrix products alone.
 
-    python bench/scale.py                  # the three workloads below (about ten minutes on 2 cores)
+    python bench/scale.py                  # the three workloads below (about 12 minutes on 2 cores)
     python bench/scale.py --quick          # a tenth of the samples, fewer repeats: a quick look
-    python bench/scale.py --workloads 1,2  # choose workloads; --repeats N; --no-memory skips the memory table
+    python bench/scale.py --workloads 1,2  # choose workloads; also --repeats N, --no-memory, --memory-only
     pip install torch==2.13.0 scikit-learn # optional contenders; each is skipped, with a message, if missing
 
 The data has MNIST's shape and nothing of its content: X standard normal (n, 784), labels 0..9
