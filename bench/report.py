@@ -21,34 +21,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import main  # noqa: E402
 import nn  # noqa: E402
 
-HIDDENS = list(nn.HIDDEN)  # identity, relu, tanh, sigmoid
-OUTPUTS = list(nn.OUTPUT)  # linear, sigmoid, softmax
-DEPTHS = {"one hidden layer": [3, 5], "three hidden layers": [3, 5, 4, 5]}  # the sizes before the outputs
-N_OUT = {"linear": 2, "sigmoid": 2, "softmax": 3}
-H = 1e-5  # the finite-difference step
-
-
-def problem(hidden, output, sizes, n=6, seed=0):
-    """A small network with non-zero biases, n inputs, and targets of the kind `output` predicts."""
-    rng = np.random.default_rng(seed)
-    k = N_OUT[output]
-    params = nn.init_params(sizes + [k], hidden, output, seed=rng)
-    for l in range(1, len(sizes) + 1):  # biases off 0, so b's gradient is not checked only at b = 0
-        params[f"b{l}"] = params[f"b{l}"] + 0.1 * rng.standard_normal(params[f"b{l}"].shape)
-    X = rng.standard_normal((n, sizes[0]))
-    if output == "linear":
-        Y = rng.standard_normal((n, k))
-    elif output == "sigmoid":
-        Y = rng.integers(0, 2, size=(n, k)).astype(float)
-    else:
-        Y = rng.integers(0, k, size=n)  # class labels
-    return params, X, Y
-
-
-def gradient_errors(hidden, output, sizes):
-    """nn.gradient_check on every entry of every W_l and b_l: {key: largest relative error}."""
-    params, X, Y = problem(hidden, output, sizes)
-    return nn.gradient_check(params, X, Y, h=H)
+from test_nn import DEPTHS, HIDDENS, OUTPUTS, gradient_errors  # noqa: E402  the tests' own cases
 
 
 def gradients():
