@@ -1,40 +1,49 @@
 """A multi-layer perceptron in NumPy: forward pass, loss, backpropagation and gradient descent by hand.
 
 The whole algorithm, in the notation of README.md. Samples are rows, as in scikit-learn: X is
-(n, n_0). A network of layer sizes [n_0, n_1, ..., n_D] has D layers; layer l = 1..D has weights
-W_l (n_{l-1}, n_l) and a bias b_l (n_l,). The loss is L; dX means dL/dX and has the shape of X.
+(n, n_0) and row i is the sample x^(i). A network of layer sizes [n_0, n_1, ..., n_D] has D layers;
+layer l = 1..D has weights W_l (n_{l-1}, n_l) and a bias b_l (n_l,). The loss is L; dX means dL/dX
+and has the shape of X; Y is (n, k) with k = n_D outputs.
 
     forward    A_0 = X
-               Z_l = A_{l-1} @ W_l + b_l                     (n, n_l), b_l added to every row
-               A_l = g(Z_l) for l < D,  Y_hat = A_D = out(Z_D)   g: identity, relu, tanh, sigmoid
-    loss       L = 1/(n k) sum (Y_hat - Y)^2                     out = linear   (MSE), k = n_D
-               L = -1/(n k) sum [Y log Y_hat + (1-Y) log(1-Y_hat)]   sigmoid (binary cross-entropy)
-               L = -1/n sum Y log Y_hat                          softmax (cross-entropy)
+               Z_l = A_{l-1} @ W_l + b_l                  (n, n_l), b_l added to every row
+               A_l = g(Z_l) for l < D                     g: identity, relu, tanh or sigmoid
+               Y_hat = out(Z_D)                           out: linear, sigmoid or softmax
+    loss       from the logits Z_D, so that it is exact however saturated the outputs are:
+               linear   L = 1/(n k) sum (Z_D - Y)^2                        (mean squared error)
+               sigmoid  L = 1/(n k) sum [softplus(Z_D) - Y Z_D]            (binary cross-entropy)
+               softmax  L = -1/n sum Y (Z_D - logsumexp(Z_D))              (cross-entropy)
     backward   dZ_D = 2 (Y_hat - Y) / (n k)  |  (Y_hat - Y) / (n k)  |  (Y_hat - Y) / n
                dW_l = A_{l-1}.T @ dZ_l        db_l = dZ_l summed over the rows (the samples)
                dA_{l-1} = dZ_l @ W_l.T        dZ_{l-1} = dA_{l-1} * g'(Z_{l-1})
-    update     theta <- theta - lr * dtheta, for every W_l and b_l
+    update     theta <- theta - lr dtheta for every W_l and b_l (or momentum's, or Adam's step)
 
-How the file reads. Part 1 is that math and nothing else: the functions every other part calls.
-Part 2 puts the same functions behind checks of their inputs (forward, loss, backward, update,
-gradient_check). Part 3 trains: the optimizers, and train's loop with the few tricks it needs for
-speed, each explained where it is; then the log, the look inside a network and a sanity check.
-Part 4 uses a trained network: predict, save, load, scaling. Part 5 checks inputs.
+How the file reads. Part 1 is a whole network and nothing else: copied alone into a file, it
+trains and predicts with NumPy alone. Part 2 puts the same functions behind checks of their
+inputs. Part 3 trains for real: `train` is Part 1's loop made fast and safe (your raw data in,
+standardised inside and folded into the weights; validation, early stopping, Ctrl-C, resuming,
+all cores), then the log, a look inside a network and a sanity check. Part 4 uses a trained
+network: predict, save, load. Part 5 checks inputs at the boundary.
 
 A network is one dict: {"hidden": "tanh", "output": "sigmoid", "W1": ..., "b1": ..., ...}. The
 activation names travel with the weights, so they can never be named wrong at use time. Randomness
-comes only from a generator made from the seed you hand in. The file needs NumPy alone.
+comes only from a generator made from the seed you hand in.
 """
 
 import math
 import os
+import signal
 import sys
+import tempfile
+import threading
 import time
 import warnings
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-# Part 1. The math
+# Part 1. The whole network
 #
 # Activations. Each hidden activation g comes with its derivative g', written in terms of A = g(Z)
 # so that backward reuses what forward kept instead of recomputing anything from Z.
@@ -72,26 +81,44 @@ HIDDEN = {  # name: (g, g' as a function of A = g(Z))
 OUTPUT = {"linear": identity, "sigmoid": sigmoid, "softmax": softmax}
 
 
+def _check_choice(value, name, table, what):
+    if not isinstance(value, str) or value not in table:
+        hint = {"linear": " (a linear hidden layer is 'identity')",
+                "identity": " (a linear output is 'linear')"}.get(value, "") if isinstance(value, str) else ""
+        raise ValueError(f"{name}={value!r} is not {what}; expected one of {list(table)}{hint}")
+
+
 def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, init=None):
-    """A new network: {"hidden": hidden, "output": output, "W1": (n_0, n_1), "b1": (n_1,), ...}.
+    """A new network: {"hidden", "output", "W1": (n_0, n_1), "b1": (n_1,), ..., "epochs": 0}.
 
     W_l ~ N(0, s^2), with s chosen so that the spread of the activations stays about the same from
-    layer to layer and neither dies out nor blows up with depth (README.md, section 13, shows the
-    numbers): Glorot's s = sqrt(2 / (n_{l-1} + n_l)) for tanh and sigmoid, He's s = sqrt(2 / n_{l-1})
-    for ReLU, which zeroes half its inputs. One exception, from evidence: for ReLU the first layer
-    starts at half Glorot's scale, which had lower validation losses than He's on 9 of 11 data sets
-    (bench/datasets.py scales); from the second layer on, He's keeps the signal level however deep.
-    init="he" or init="glorot" uses that rule for every layer instead. Biases start at 0: the random
-    weights already make the units differ.
-    layer_sizes is any sequence of positive ints [n_0, ..., n_D]. seed is an int, None (fresh
-    entropy) or a np.random.Generator. dtype is np.float64 or np.float32: float32 halves the
-    memory and roughly halves the time of large networks; every array the network touches keeps it.
+    layer to layer instead of dying out or blowing up with depth (README.md, section 12): Glorot's
+    s = sqrt(2 / (n_{l-1} + n_l)) for tanh, sigmoid and identity; for ReLU, which zeroes half its
+    inputs, He's s = sqrt(2 / n_{l-1}), except that the first layer starts at half Glorot's scale,
+    which had lower validation losses on most of the data sets tried (RESULTS.md). init="he" or
+    "glorot" uses that rule for every layer. Biases start at 0: the random weights already make the
+    units differ. "epochs" counts the epochs of training the weights have had.
+    layer_sizes is a sequence of positive ints [n_0, ..., n_D]; seed an int, None (fresh entropy)
+    or a np.random.Generator; dtype np.float64 or np.float32 (half the memory and about half the time).
     """
-    sizes, dtype = _check_init(layer_sizes, hidden, output, dtype, init)
+    _check_choice(hidden, "hidden", HIDDEN, "a hidden activation")
+    _check_choice(output, "output", OUTPUT, "an output")
+    if init not in (None, "he", "glorot"):
+        raise ValueError(f"init must be None (the default for the activation), 'he' or 'glorot'; got {init!r}")
+    sizes = list(layer_sizes) if isinstance(layer_sizes, (list, tuple, range, np.ndarray)) else []
+    if len(sizes) < 2 or not all(isinstance(s, (int, np.integer)) and not isinstance(s, (bool, np.bool_))
+                                 and s >= 1 for s in sizes):
+        raise ValueError(f"layer_sizes must be a sequence [n_in, ..., n_out] of two or more positive "
+                         f"integers; got {layer_sizes!r}")
+    if output == "softmax" and sizes[-1] < 2:
+        raise ValueError("a softmax over 1 output is always 1 and learns nothing; use one output per class, "
+                         "or output='sigmoid' with 1 output for two classes")
+    if dtype not in (np.float32, np.float64, "float32", "float64"):
+        raise ValueError(f"dtype must be np.float64 or np.float32; got {dtype!r}")
     rng = np.random.default_rng(seed)
     params = {"hidden": hidden, "output": output}
     for l in range(1, len(sizes)):
-        n_in, n_out = sizes[l - 1], sizes[l]
+        n_in, n_out = int(sizes[l - 1]), int(sizes[l])
         he, glorot = math.sqrt(2 / n_in), math.sqrt(2 / (n_in + n_out))
         if init == "he" or (init is None and hidden == "relu" and l > 1):
             std = he
@@ -101,16 +128,22 @@ def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, ini
             std = glorot
         params[f"W{l}"] = (rng.standard_normal((n_in, n_out)) * std).astype(dtype)
         params[f"b{l}"] = np.zeros(n_out, dtype)
+    params["epochs"] = 0
     return params
 
 
 def depth(params):
     """D, the number of layers: one W per layer."""
-    return len([key for key in params if key[0] == "W"])
+    return sum(1 for key in params if key[0] == "W" and key[1:].isdigit())
+
+
+def param_keys(params):
+    """["W1", "b1", ..., "WD", "bD"]: the arrays that training changes, in order."""
+    return [f"{p}{l}" for l in range(1, depth(params) + 1) for p in "Wb"]
 
 
 def _forward(params, X):
-    """Y_hat (n, n_D) and the cache {"A0": X, "A1": A_1, ..., "AD": Y_hat} that backward needs."""
+    """Y_hat (n, n_D) and the cache backward needs: {"A0": X, "A1": A_1, ..., "ZD": Z_D, "AD": Y_hat}."""
     g, out, D = HIDDEN[params["hidden"]][0], OUTPUT[params["output"]], depth(params)
     cache = {"A0": X}
     A = X
@@ -118,23 +151,27 @@ def _forward(params, X):
         Z = A @ params[f"W{l}"] + params[f"b{l}"]  # (n, n_{l-1}) @ (n_{l-1}, n_l) + (n_l,) -> (n, n_l)
         A = g(Z) if l < D else out(Z)  # (n, n_l)
         cache[f"A{l}"] = A
+    cache[f"Z{D}"] = Z  # the logits: the loss is computed from them
     return A, cache
 
 
-def _loss(Y_hat, Y, output):
-    """The mean loss of predictions Y_hat against targets Y, both (n, k), as a float.
+def _loss(Z, Y, output):
+    """The mean loss of the last layer's pre-activations Z (n, k) against the targets Y (n, k).
 
-    The cross-entropies clip probabilities to [eps, 1 - eps] (eps = 2.2e-16 in float64), so a
-    saturated wrong output costs at most -log(eps) = 36 per entry instead of -log(0) = +inf.
+    From the logits Z rather than from Y_hat = out(Z), so that no log ever meets a 0:
+      sigmoid: -y log s(z) - (1 - y) log(1 - s(z)) = softplus(z) - y z, as log s(z) = -softplus(-z),
+               log(1 - s(z)) = -softplus(z) and softplus(-z) = softplus(z) - z;
+      softmax: log p_c = z_c - logsumexp(z), and logsumexp(z) = max(z) + log sum_c e^(z_c - max(z)).
+    Both are exact at any saturation: a confident wrong logit of 1e4 costs 1e4, not infinity.
     """
     n, k = Y.shape
     if output == "linear":
-        return float(((Y_hat - Y) ** 2).sum()) / (n * k)
-    eps = np.finfo(Y_hat.dtype).eps
-    P = np.clip(Y_hat, eps, 1 - eps)
+        return float(((Z - Y) ** 2).sum()) / (n * k)
     if output == "sigmoid":
-        return float(-(Y * np.log(P) + (1 - Y) * np.log(1 - P)).sum()) / (n * k)
-    return float(-(Y * np.log(P)).sum()) / n  # each row of Y is one-hot: only the true class counts
+        return float((np.logaddexp(0, Z) - Y * Z).sum()) / (n * k)  # softplus(z) = log(1 + e^z)
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    log_P = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log-softmax (n, k)
+    return float(-(Y * log_P).sum()) / n  # each row of Y is one-hot: only the true class counts
 
 
 def _backward(params, cache, Y):
@@ -161,23 +198,78 @@ def _backward(params, cache, Y):
     return grads  # from the last layer down: W_D, b_D, ..., W_1, b_1
 
 
-def _gd_step(theta, dtheta, lr):
-    """Gradient descent on one array, in place: theta <- theta - lr * dtheta."""
-    theta -= lr * dtheta
+# Update rules. Each changes one array theta in place, given its gradient dtheta and its own state.
+
+
+def _sgd_step(theta, dtheta, lr):
+    theta -= lr * dtheta  # theta <- theta - lr dtheta
+
+
+def _momentum_step(theta, dtheta, velocity, lr, momentum):
+    # v <- mu v + dtheta; theta <- theta - lr v. Where the gradient keeps its sign the steps grow
+    # towards lr dtheta / (1 - mu); where it flips from step to step they cancel (PyTorch's form).
+    velocity *= momentum
+    velocity += dtheta
+    theta -= lr * velocity
+
+
+def _adam_step(theta, dtheta, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    # Adam (Kingma and Ba, 2015), step t = 1, 2, ...: each number's step is lr times its gradient's
+    # running average over the root of its square's, so every weight moves at about the same pace.
+    m *= beta1
+    m += (1 - beta1) * dtheta  # m <- beta1 m + (1 - beta1) dtheta
+    v *= beta2
+    v += (1 - beta2) * dtheta * dtheta  # v <- beta2 v + (1 - beta2) dtheta^2
+    lr_t = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)  # undoes m's and v's start at 0
+    theta -= lr_t * m / (np.sqrt(v) + eps)  # theta <- theta - lr_t m / (sqrt(v) + eps)
+
+
+def _plain_train(params, X, Y, *, epochs, lr, batch_size, optimizer="adam", momentum=0.0, l2=0.0, seed=None):
+    """The training loop at its plainest: returns (a trained copy of params, {"loss": one per epoch}).
+
+    X (n, n_0) and Y (n, k) as arrays (softmax: one-hot rows). Each epoch shuffles the samples and
+    takes one step per mini-batch; optimizer "adam", or "sgd" with momentum in [0, 1); l2 adds
+    (l2 / 2) ||W_l||^2 for each weight matrix to what is minimised. `train` runs the same loop.
+    """
+    params = {key: (value.copy() if isinstance(value, np.ndarray) else value) for key, value in params.items()}
+    keys, D, n = param_keys(params), depth(params), X.shape[0]
+    m = {key: np.zeros_like(params[key]) for key in keys}  # Adam's running mean, or momentum's velocity
+    v = {key: np.zeros_like(params[key]) for key in keys}  # Adam's running mean of the squares
+    rng, t, history = np.random.default_rng(seed), 0, {"loss": []}
+    for epoch in range(epochs):
+        order = rng.permutation(n) if batch_size < n else np.arange(n)
+        total = 0.0
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            _, cache = _forward(params, X[rows])
+            total += _loss(cache[f"Z{D}"], Y[rows], params["output"]) * len(rows)
+            grads = _backward(params, cache, Y[rows])
+            t += 1
+            for key in keys:
+                if key[0] == "W":
+                    grads[key] += l2 * params[key]  # d/dW (l2 / 2) ||W||^2 = l2 W
+                if optimizer == "adam":
+                    _adam_step(params[key], grads[key], m[key], v[key], t, lr)
+                elif momentum:
+                    _momentum_step(params[key], grads[key], m[key], lr, momentum)
+                else:
+                    _sgd_step(params[key], grads[key], lr)
+        history["loss"].append(total / n)  # the epoch's mean loss, each batch's taken before its step
+    params["epochs"] = params.get("epochs", 0) + epochs
+    return params, history
 
 
 # Part 2. The same math, with its inputs checked
 #
 # Each public function checks what it is given (Part 5) and then calls the Part 1 function that does
-# the math. train checks once and then calls Part 1 directly, so the gradient checks below test
-# exactly what training runs.
+# the math, so the gradient checks below test exactly what training runs.
 
 
 def forward(params, X):
     """Run X (n, n_0) through the network: returns Y_hat (n, n_D) and the cache backward needs.
 
-    X is converted to the params' dtype. A pandas DataFrame is fine; if the network was trained on
-    one, its columns must be the same names in the same order.
+    X is converted to the params' dtype. A network that train returned takes X as train got it
+    (raw, unscaled); a DataFrame must then have the same columns in the same order.
     """
     _check_params(params)
     X = _check_X(X, params)
@@ -189,12 +281,12 @@ def loss(params, X, Y):
 
     It runs forward itself, so no prediction array or output name can be paired with the wrong
     loss. Y is (n, k), or (n,) for one output; for softmax, integer labels 0..k-1 (n,) or one-hot.
-    The l2 penalty of train is not part of it.
+    For a linear output it is in y's own units; the l2 penalty of train is not part of it.
     """
-    _check_params(params)
+    D = _check_params(params)
     X = _check_X(X, params)
     Y = _check_Y(Y, params, X.shape[0])
-    return _loss(_forward(params, X)[0], Y, params["output"])
+    return _loss(_forward(params, X)[1][f"Z{D}"], Y, params["output"])
 
 
 def backward(params, cache, Y):
@@ -209,16 +301,13 @@ def backward(params, cache, Y):
 
 
 def update(params, grads, lr):
-    """One step of gradient descent: a new dict with theta - lr * dtheta; changes neither input.
-
-    Works on any dict of arrays; entries that are not arrays (the activation names) are carried over.
-    """
+    """One step of gradient descent: a new network with theta - lr dtheta; changes neither input."""
     keys = _check_grads(grads, params)
     _check_positive(lr, "lr")
     new = dict(params)
     for key in keys:
         new[key] = params[key].copy()
-        _gd_step(new[key], grads[key], lr)
+        _sgd_step(new[key], grads[key], lr)
     return new
 
 
@@ -227,23 +316,35 @@ def gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
 
     For a number theta of params, the numerical slope is (L(theta + h) - L(theta - h)) / 2h, which
     errs by about h^2 (the curvature) plus eps L / h (rounding): about 1e-10 at h = 1e-5 in float64.
-    The check always runs in float64, on a float64 copy of params whatever their dtype: in float32
-    the rounding alone (1e-7 L / h) would be as large as the slopes. The error per key is the
-    largest |analytic - numeric| / max(1e-8, |analytic| + |numeric|) over its entries (1e-8 keeps a
-    gradient of exactly 0 from dividing by 0). Below 1e-6 everywhere means backward is right.
+    It always runs in float64, on a float64 copy of params whatever their dtype: in float32 the
+    rounding alone (1e-7 L / h) would be as large as the slopes. Each entry's error is
+    |analytic - numeric| / max(|analytic| + |numeric|, 1e-3 g, 1e-8), where g is the largest
+    |analytic| of its key: an entry a thousand times smaller than its key's largest is judged
+    against that scale, where rounding cannot fail it, and 1e-8 keeps 0 / 0 away. Below 1e-6
+    everywhere means backward is right.
 
     A wrong hidden derivative g' spoils the layers below the last (their gradients pass through g'),
-    never W_D and b_D. ReLU's kink at 0 fools finite differences where a pre-activation lies within
-    h of 0. Each number costs two forward passes: use a few samples, or max_per_key entries per
-    key, drawn with a generator made from seed.
+    never W_D and b_D. An entry whose +h and -h runs switch some ReLU unit on or off (a pre-activation
+    within h of ReLU's kink at 0) has no slope to compare, so it is skipped; a key whose entries are
+    all skipped reports 0.0. Each entry costs two forward passes: use a few samples, or
+    max_per_key entries per key, drawn with a generator made from seed.
     """
     _check_params(params)
     h = _check_positive(h, "h")
-    params = {key: (value.astype(np.float64) if isinstance(value, np.ndarray) else value)
+    if max_per_key is not None:
+        max_per_key = _check_positive(max_per_key, "max_per_key", integer=True)
+    params = {key: (value.astype(np.float64) if key in param_keys(params) else value)
               for key, value in params.items()}
+    _check_finite_params(params)
     X = _check_X(X, params)
     Y = _check_Y(Y, params, X.shape[0])
-    analytic = _backward(params, _forward(params, X)[1], Y)
+    D, output = depth(params), params["output"]
+    _, cache = _forward(params, X)
+    base = _loss(cache[f"Z{D}"], Y, output)
+    if not math.isfinite(base):
+        raise ValueError(f"the loss is {base} at these params, so there is no slope to check")
+    analytic = _backward(params, cache, Y)
+    relu_net = params["hidden"] == "relu"
     rng = np.random.default_rng(seed)
     errors = {}
     for key in analytic:
@@ -251,123 +352,91 @@ def gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
         indices = list(np.ndindex(value.shape))
         if max_per_key is not None and len(indices) > max_per_key:
             indices = [indices[i] for i in rng.choice(len(indices), max_per_key, replace=False)]
+        floor = max(1e-3 * float(np.abs(analytic[key]).max()), 1e-8)
         worst = 0.0
         for index in indices:
             shifted = value.copy()
             shifted[index] = value[index] + h
-            up = _loss(_forward({**params, key: shifted}, X)[0], Y, params["output"])
+            _, up = _forward({**params, key: shifted}, X)
             shifted[index] = value[index] - h
-            down = _loss(_forward({**params, key: shifted}, X)[0], Y, params["output"])
-            numeric = (up - down) / (2 * h)  # the centred slope dL/dtheta at this entry
+            _, down = _forward({**params, key: shifted}, X)
+            if relu_net and any(((up[f"A{l}"] > 0) != (down[f"A{l}"] > 0)).any() for l in range(1, D)):
+                continue  # the two runs straddle ReLU's kink: no slope there to compare with
+            numeric = (_loss(up[f"Z{D}"], Y, output) - _loss(down[f"Z{D}"], Y, output)) / (2 * h)
             a = analytic[key][index]
-            worst = max(worst, abs(a - numeric) / max(1e-8, abs(a) + abs(numeric)))
+            worst = max(worst, abs(a - numeric) / max(abs(a) + abs(numeric), floor))
         errors[key] = float(worst)
     return errors
 
 
 # Part 3. Training
 #
-# Optimizers. Each step changes theta (one array, or all of them strung into one vector) in place;
-# the public *_update functions copy first, so they change none of their inputs.
-
-
-def momentum_init(params):
-    """Momentum's state: a velocity of zeros for every array of params."""
-    return {"v": {key: np.zeros_like(params[key]) for key in _array_keys(params)}}
-
-
-def _momentum_step(theta, dtheta, v, lr, momentum):
-    # v <- mu v + dtheta; theta <- theta - lr v. Where the gradient keeps its sign the steps grow
-    # towards lr dtheta / (1 - mu); where it flips from step to step they cancel (PyTorch's form).
-    v *= momentum
-    v += dtheta
-    theta -= lr * v
-
-
-def momentum_update(params, grads, state, lr, momentum):
-    """One step of gradient descent with momentum mu in [0, 1); returns (new params, new state)."""
-    keys = _check_grads(grads, params)
-    _check_positive(lr, "lr")
-    _check_momentum(momentum)
-    _check_state(state, params, ("v",), "momentum_init")
-    new, v = dict(params), {key: state["v"][key].copy() for key in keys}
-    for key in keys:
-        new[key] = params[key].copy()
-        _momentum_step(new[key], grads[key], v[key], lr, momentum)
-    return new, {"v": v}
-
-
-def adam_init(params):
-    """Adam's state: step count t = 0, and moments m and v of zeros for every array of params."""
-    keys = _array_keys(params)
-    return {"t": 0, "m": {key: np.zeros_like(params[key]) for key in keys},
-            "v": {key: np.zeros_like(params[key]) for key in keys}}
-
-
-def _adam_step(theta, dtheta, m, v, t, lr, beta1, beta2, eps, s1, s2):
-    """One Adam step (Kingma and Ba, 2015) in place, on arrays of one shape; t counts from 1.
-
-        m <- beta1 m + (1 - beta1) dtheta          running average of the gradient
-        v <- beta2 v + (1 - beta2) dtheta^2        running average of its square
-        theta <- theta - lr_t m / (sqrt(v) + eps), lr_t = lr sqrt(1 - beta2^t) / (1 - beta1^t)
-
-    lr_t folds in the bias correction of m and v, which start at 0. Each line is written as NumPy
-    calls into the scratch arrays s1 and s2 (shaped like theta) instead of expressions: an
-    expression makes a new array for every operation, and on a large network allocating and
-    filling those is most of Adam's time.
-    """
-    m *= beta1
-    np.multiply(dtheta, 1 - beta1, out=s1)
-    m += s1  # m <- beta1 m + (1 - beta1) dtheta
-    v *= beta2
-    np.multiply(dtheta, 1 - beta2, out=s1)
-    s1 *= dtheta
-    v += s1  # v <- beta2 v + (1 - beta2) dtheta^2
-    lr_t = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)
-    np.multiply(m, lr_t, out=s1)
-    np.sqrt(v, out=s2)
-    s2 += eps
-    s1 /= s2
-    theta -= s1  # theta <- theta - lr_t m / (sqrt(v) + eps)
-
-
-def adam_update(params, grads, state, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
-    """One Adam step; returns (new params, new state) and changes none of its inputs."""
-    keys = _check_grads(grads, params)
-    _check_positive(lr, "lr")
-    _check_state(state, params, ("m", "v"), "adam_init")
-    t = state["t"] + 1
-    new = dict(params)
-    m = {key: state["m"][key].copy() for key in keys}
-    v = {key: state["v"][key].copy() for key in keys}
-    for key in keys:
-        new[key] = params[key].copy()
-        s1, s2 = np.empty_like(new[key]), np.empty_like(new[key])
-        _adam_step(new[key], grads[key], m[key], v[key], t, lr, beta1, beta2, eps, s1, s2)
-    return new, {"t": t, "m": m, "v": v}
+# train is Part 1's loop made fast and safe; then what helps watch and debug a run.
 
 
 def cosine_lr(lr, epoch, epochs):
     """Cosine decay from lr at epoch 0 towards 0 at the last: lr (1 + cos(pi epoch / epochs)) / 2."""
+    _check_positive(lr, "lr")
+    epochs = _check_positive(epochs, "epochs", integer=True)
+    if isinstance(epoch, (bool, np.bool_)) or not isinstance(epoch, (int, np.integer)) or not 0 <= epoch <= epochs:
+        raise ValueError(f"epoch must be an integer from 0 to epochs={epochs}; got {epoch!r}")
     return lr * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
 
 
 class ScaleWarning(UserWarning):
-    """Data whose scale makes training slow or its result poor; the message says how to fix it."""
+    """Legal input that is almost surely a mistake (data on another scale, a run that learned
+    nothing); the message says how to fix it."""
 
 
 def _warn(message):
-    """A ScaleWarning that points at the caller's own line: the first frame outside this file."""
+    """A ScaleWarning that points at the caller's own line: the first frame outside this file's
+    functions (for a copy pasted into your own file, the first at module level or elsewhere)."""
     level, frame = 1, sys._getframe(0)
-    while frame is not None and frame.f_code.co_filename == __file__:
+    while frame is not None and frame.f_globals is globals() and frame.f_code.co_name != "<module>":
         level, frame = level + 1, frame.f_back
     warnings.warn(message, ScaleWarning, stacklevel=level)
 
 
+# Threads for the optimizer's passes. The matrix products already run on every core (NumPy's BLAS);
+# Adam's dozen elementwise passes over every number would run on one. NumPy lets go of the
+# interpreter lock inside an elementwise operation on a large array, so a few threads each stepping
+# their own slices run truly at once. Below _LARGE numbers a step is too short to share.
+_LARGE = 2**17  # numbers in the network from which train steps array by array, in slices
+_SLICE = 2**15  # numbers a slice: its few arrays (theta, dtheta, m, v and temporaries) fit in cache
+
+
+def _default_threads():
+    """The number of cores NumPy's BLAS is told to use, else the cores this process may run on."""
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        value = os.environ.get(name, "").strip()
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _slices(params, keys, threads):
+    """The network's numbers cut into slices of about _SLICE, dealt out to `threads` workers in
+    runs of consecutive slices: per worker, a list of (key, start, stop, offset of key in theta)."""
+    pieces, offset = [], 0
+    for key in keys:
+        size = params[key].size
+        pieces += [(key, a, min(a + _SLICE, size), offset) for a in range(0, size, _SLICE)]
+        offset += size
+    share = -(-len(pieces) // threads)
+    return [pieces[i:i + share] for i in range(0, len(pieces), share)]
+
+
 def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam", momentum=0.0,
           schedule=None, l2=1e-4, validation=None, patience=None, seed=None, log_every="auto",
-          callback=None, **unknown):
+          callback=None, standardize=True, resume=None, threads=None, **unknown):
     """Fit the network to (X, Y); return (trained params, history). The params passed in are not changed.
+
+    Give X and Y as they are, unscaled. With standardize=True (the default) train centres and scales
+    every column of X, and of Y for a linear output, by the training data's mean and standard
+    deviation, learns on those, and folds the scaling into the first and last layers before it
+    returns (README.md, section 13): the network it returns takes raw X and gives y in its own
+    units, and carries the statistics ("x_mean", "x_std", and "y_mean", "y_std"). Training it again
+    reuses them. standardize=False trains on the numbers exactly as given.
 
     Each epoch shuffles the samples with a generator made from `seed` and takes one step per
     mini-batch of `batch_size` (the last may be smaller; None: one step on all of X). optimizer is
@@ -375,112 +444,289 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     "cosine". l2 > 0 adds (l2 / 2) sum ||W_l||^2 over the weights (not the biases) to what is
     minimised, like scikit-learn's alpha; 0 turns it off.
 
-    validation=(X_val, Y_val) computes the validation loss after every epoch; patience=N then stops
-    once it has not improved for N epochs and returns the params of the epoch where it was lowest.
+    validation=(X_val, Y_val), raw too, computes the validation loss after every epoch; patience=N
+    then stops once it has not improved for N epochs and returns the params of its best epoch.
 
     Epochs count from 1. history["loss"][e - 1] is epoch e's mean loss over its batches, each taken
     before its step (scikit-learn's loss_curve_); history["val_loss"][e - 1] the validation loss
-    after epoch e; both leave the l2 penalty out. history["best_epoch"] is the epoch of the lowest
-    validation loss (None without validation), history["ended"] the sentence the log closes with,
-    which also says whose params are returned.
+    after epoch e; both leave the l2 penalty out. For a linear output they are on standardised
+    targets, where 1.0 is what always predicting the mean scores (nn.loss gives y's own units).
+    history["best_epoch"] is the epoch of the lowest validation loss (None without validation),
+    history["ended"] the sentence the log closes with, saying whose params are returned, and
+    history["state"] what resume needs.
+
+    Ctrl-C stops training after the step in progress, and train returns as from any other ending
+    (the best params with patience, else the latest). resume=history continues the run that history
+    came from exactly where it ended, with its optimizer state, shuffling and best-so-far: epochs
+    counts the total, so 10 epochs and then resume with epochs=20 equal 20 epochs in one go.
 
     log_every="auto" prints about ten lines a run (every ceil(epochs / 10) epochs, and the last),
     then a line saying how training ended; an int logs every that many epochs; None is silent.
     callback(epoch, history, params), if given, is called after every epoch with a copy of the
     params, yours to keep; returning True stops training (with patience, at the best epoch).
-    A loss that stops being finite raises a ValueError that names the epoch.
+    threads: how many threads step a large network's optimizer (default: the cores NumPy's BLAS
+    uses); any number gives the same result to the bit. A loss or weight that stops being finite
+    raises a ValueError that names the epoch (and the layer).
 
     The defaults (Adam, lr 0.003, batches of 32, l2 1e-4, at most 200 epochs) had the lowest
-    validation losses among the recipes tried in bench/datasets.py on standardised data, with
-    validation and patience=20: a start, not a tuned answer for your data.
+    validation losses among the recipes tried in bench/datasets.py, with validation and
+    patience=20: a start, not a tuned answer for your data.
     """
-    settings = _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, schedule, l2,
-                            validation, patience, log_every, callback, unknown)
-    X, Y, X_val, Y_val, batch, log_every, names, x_stats = settings
-    output, n, keys = params["output"], X.shape[0], _array_keys(params)
+    X, Y, X_val, Y_val, batch, log_every, names, threads = _check_train(
+        params, X, Y, epochs, lr, batch_size, optimizer, momentum, schedule, l2, validation, patience,
+        log_every, callback, standardize, resume, threads, unknown)
+    output, n, D, keys = params["output"], X.shape[0], depth(params), param_keys(params)
+    state = resume["state"] if resume is not None else None
 
-    # Trick 1: one vector. The optimizer treats every number alike, so it runs on all of them at
-    # once: theta is our own copy of every W_l and b_l strung together, and `net` a dict of views
-    # into it (reshaped slices share theta's memory), so a step on theta moves the network. A few
-    # NumPy calls a step instead of a few per array, which is most of their cost on small networks.
-    theta = np.concatenate([params[key].ravel() for key in keys])
-    net = {**params, **_views(theta, params, keys)}
+    # Trick 1: standardised inside, folded away at the end. The weights learn on columns of mean 0
+    # and spread 1; the network stored in between (a warm start) is unfolded with the statistics it
+    # was folded with, so a second call goes on exactly where the first stopped.
+    if state is not None:
+        stats = state["stats"]
+    elif standardize:
+        stats = _stats_of(params) or _fit_stats(X, Y, output)
+    else:
+        stats = None
+    start = _unfold(params, _stats_of(params)) if standardize and _stats_of(params) else params
     if names is not None:
-        net["feature_names"] = names
-    # Not parameters: the mean and spread of each training input, so that later calls can warn when
-    # data arrive on another scale (the usual mistake: a test set left unscaled).
-    net["input_mean"], net["input_std"] = (tuple(float(value) for value in stat) for stat in x_stats)
-    dtheta = np.empty_like(theta)
-    # Trick 2: the optimizer's state and scratch space are made once, not once a step.
-    s1, s2 = np.empty_like(theta), np.empty_like(theta)
-    m, v, t = np.zeros_like(theta), np.zeros_like(theta), 0
-    rng = np.random.default_rng(seed)
-    block = batch * max(1, 2**22 // (batch * X.itemsize * (X.shape[1] + Y.shape[1])))  # whole batches, ~4 MB
-    history = {"loss": []} if X_val is None else {"loss": [], "val_loss": []}
-    best, best_loss, best_epoch, stopped = None, math.inf, None, None
-    started = time.perf_counter()
-    with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported below, by name
-        for epoch in range(1, epochs + 1):
-            rate = lr if schedule is None else cosine_lr(lr, epoch - 1, epochs)
-            # Trick 3: the shuffled rows are gathered a block of batches at a time, X[order[a:b]],
-            # and each batch is a slice of its block: the same rows in the same order as copying all
-            # of X shuffled each epoch, but holding a block (about 4 MB) instead of a copy of X, and
-            # one gather a block instead of one a batch, which a small network's step would notice.
-            order = rng.permutation(n) if batch < n else None
-            total = 0.0
-            for start in range(0, n, batch):
-                if start % block == 0:
-                    rows = order[start:start + block] if order is not None else slice(None)
-                    X_block, Y_block = X[rows], Y[rows]
-                Xb, Yb = X_block[start % block:start % block + batch], Y_block[start % block:start % block + batch]
-                Y_hat, cache = _forward(net, Xb)
-                value = _loss(Y_hat, Yb, output)
-                if not math.isfinite(value):
-                    _diverged(value, epoch, lr)
-                grads = _backward(net, cache, Yb)
-                if l2:
-                    for key in keys:
-                        if key[0] == "W":
-                            grads[key] += l2 * net[key]  # d/dW (l2/2)||W||^2 = l2 W
-                # backward gives one array per layer; the optimizer reads one vector (trick 1)
-                np.concatenate([grads[key].ravel() for key in keys], out=dtheta)
-                if optimizer == "adam":
-                    t += 1
-                    _adam_step(theta, dtheta, m, v, t, rate, 0.9, 0.999, 1e-8, s1, s2)
-                elif momentum:
-                    _momentum_step(theta, dtheta, v, rate, momentum)
-                else:
-                    _gd_step(theta, dtheta, rate)
-                total += value * Xb.shape[0]
-            history["loss"].append(total / n)
-            if X_val is not None:
-                val_loss = _loss(_forward(net, X_val)[0], Y_val, output)
-                if not math.isfinite(val_loss):
-                    _diverged(val_loss, epoch, lr)
-                history["val_loss"].append(val_loss)
-                if val_loss < best_loss:
-                    best_loss, best_epoch = val_loss, epoch
-                    if patience is not None:  # keep a copy: the epochs after the best may be worse
-                        best = theta.copy()
-                if patience is not None and epoch - best_epoch >= patience:
-                    stopped = "early"
-            if callback is not None and callback(epoch, history, {**net, **_views(theta.copy(), params, keys)}):
-                stopped = stopped or "callback"
-            done = stopped is not None or epoch == epochs
-            if log_every is not None and (epoch == 1 or epoch % log_every == 0 or done):
-                print(_log_line(epoch, epochs, history, best_epoch, time.perf_counter() - started), flush=True)
-            if stopped:
-                break
+        start = {**start, "feature_names": names}
+    dtype = params["W1"].dtype
+    x_mean, x_std = ((stats["x_mean"].astype(dtype), stats["x_std"].astype(dtype)) if stats else (0, 1))
+    scale_y = stats is not None and "y_mean" in stats
+    if scale_y:
+        Y = ((Y - stats["y_mean"]) / stats["y_std"]).astype(dtype)
+    if X_val is not None:
+        X_val = ((X_val - x_mean) / x_std).astype(dtype) if stats else X_val
+        Y_val = ((Y_val - stats["y_mean"]) / stats["y_std"]).astype(dtype) if scale_y else Y_val
 
-    if best is not None:
-        theta = best
+    # Trick 2: one vector. theta is our own copy of every W_l and b_l strung together, and `net` a
+    # dict of views into it (reshaped slices share theta's memory), so a step on theta moves the
+    # network, and the optimizer's state m and v are two more vectors like it.
+    theta = np.concatenate([start[key].ravel() for key in keys])
+    net = {**start, **_views(theta, start, keys)}
+    m, v, t = np.zeros_like(theta), np.zeros_like(theta), 0
+    history = {"loss": []} if X_val is None else {"loss": [], "val_loss": []}
+    best, best_loss, best_epoch, base_epochs = None, math.inf, None, params.get("epochs", 0)
+    rng = np.random.default_rng(seed)
+    at, partial = 0, 0.0  # where the epoch in progress stands: its next batch and its loss so far
+    if state is not None:
+        theta[:], m[:], v[:], t = state["theta"], state["m"], state["v"], state["t"]
+        rng = np.random.Generator(getattr(np.random, state["rng"]["bit_generator"])())
+        rng.bit_generator.state = state["rng"]
+        at, partial, base_epochs = state["at"], state["partial"], state["epochs"]
+        history.update({name: list(resume[name]) for name in history})
+        best_epoch, best_loss = state["best_epoch"], state["best_loss"]
+        best = None if state["best"] is None else state["best"].copy()
+    epoch_rng = rng.bit_generator.state  # the shuffle of the epoch in progress, for resume
+
+    # Trick 3: a small network takes one optimizer step on the whole of theta, its gradient first
+    # copied into one vector (a few NumPy calls a step instead of a few per array). A large one is
+    # stepped in slices straight from backward's arrays, with no copy, shared among `threads`.
+    if theta.size < _LARGE:
+        plan, pool, dtheta = None, None, np.empty_like(theta)
+    else:
+        plan = _slices(start, keys, threads)
+        pool = ThreadPoolExecutor(len(plan)) if len(plan) > 1 else None
+
+    def step(theta_part, dtheta_part, m_part, v_part, rate):
+        if optimizer == "adam":
+            _adam_step(theta_part, dtheta_part, m_part, v_part, t, rate)
+        elif momentum:
+            _momentum_step(theta_part, dtheta_part, m_part, rate, momentum)
+        else:
+            _sgd_step(theta_part, dtheta_part, rate)
+
+    def step_slices(pieces, grads, rate):
+        for key, a, b, offset in pieces:
+            dtheta_part, theta_part = grads[key].reshape(-1)[a:b], theta[offset + a:offset + b]
+            if l2 and key[0] == "W":
+                dtheta_part += l2 * theta_part  # d/dW (l2 / 2) ||W||^2 = l2 W
+            step(theta_part, dtheta_part, m[offset + a:offset + b], v[offset + a:offset + b], rate)
+
+    # Trick 4: the shuffled rows are gathered (and standardised) a block of batches at a time,
+    # X[order[a:b]], and each batch is a slice of its block: the same rows in the same order as
+    # shuffling all of X each epoch, but holding a block (about 1 MB) instead of a copy of X.
+    block = batch * max(1, 2**20 // (batch * X.itemsize * (X.shape[1] + Y.shape[1])))
+    # Trick 5: once every ~100 steps (every epoch, for all but tiny epochs), _tidy checks that the
+    # weights are finite and flushes subnormal floats; a small network would notice it every step.
+    tidy_every = max(1, 100 // -(-n // batch))
+    stop = {"asked": False}
+    previous_handler = _catch_ctrl_c(stop)
+    stopped, started = None, time.perf_counter()
+    first_epoch = len(history["loss"]) + 1
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported below, by name
+            for epoch in range(first_epoch, epochs + 1):
+                rate = lr if schedule is None else cosine_lr(lr, epoch - 1, epochs)
+                order = rng.permutation(n) if batch < n else None
+                X_block = None
+                for begin in range(at, n, batch):
+                    if X_block is None or begin % block == 0:
+                        first = begin - begin % block
+                        rows = slice(first, first + block) if order is None else order[first:first + block]
+                        X_block, Y_block = X[rows], Y[rows]
+                        if stats:
+                            X_block = (X_block - x_mean) / x_std  # standardised as trick 1 says
+                    Xb = X_block[begin % block:begin % block + batch]
+                    Yb = Y_block[begin % block:begin % block + batch]
+                    _, cache = _forward(net, Xb)
+                    value = _loss(cache[f"Z{D}"], Yb, output)
+                    if not math.isfinite(value):
+                        _tidy(theta, m, v, start, keys, epoch, lr)  # names the layer, if a weight went bad
+                        _diverged(f"the loss became {value}", epoch, lr)
+                    grads = _backward(net, cache, Yb)
+                    t += 1
+                    if plan is None:
+                        if l2:
+                            for key in keys[::2]:  # the weights W_l
+                                grads[key] += l2 * net[key]  # d/dW (l2 / 2) ||W||^2 = l2 W
+                        np.concatenate([grads[key].ravel() for key in keys], out=dtheta)
+                        step(theta, dtheta, m, v, rate)
+                    elif pool is None:
+                        step_slices(plan[0], grads, rate)
+                    else:
+                        list(pool.map(step_slices, plan, [grads] * len(plan), [rate] * len(plan)))
+                    partial += value * Xb.shape[0]
+                    at = begin + batch
+                    if stop["asked"]:
+                        raise KeyboardInterrupt
+                history["loss"].append(partial / n)
+                at, partial, epoch_rng = 0, 0.0, rng.bit_generator.state
+                if epoch % tidy_every == 0:
+                    _tidy(theta, m, v, start, keys, epoch, lr)
+                if X_val is not None:
+                    val_loss = _loss(_forward(net, X_val)[1][f"Z{D}"], Y_val, output)
+                    if not math.isfinite(val_loss):
+                        _diverged(f"the validation loss became {val_loss}", epoch, lr)
+                    history["val_loss"].append(val_loss)
+                    if val_loss < best_loss:
+                        best_loss, best_epoch = val_loss, epoch
+                        if patience is not None:  # keep a copy: the epochs after the best may be worse
+                            best = theta.copy()
+                    if patience is not None and epoch - best_epoch >= patience:
+                        stopped = "early"
+                if callback is not None:
+                    copy = _fold({**start, **_views(theta.copy(), start, keys)}, stats, base_epochs + epoch)
+                    if callback(epoch, history, copy):
+                        stopped = stopped or "callback"
+                if stop["asked"]:
+                    stopped = "interrupted"
+                done = stopped is not None or epoch == epochs
+                if log_every is not None and (epoch == first_epoch or epoch % log_every == 0 or done):
+                    line = _log_line(epoch, epochs, history, best_epoch, time.perf_counter() - started,
+                                     first_epoch)
+                    if epoch == first_epoch and scale_y:
+                        line += "  (loss on standardised y: 1 = predicting the mean)"
+                    print(line, flush=True)
+                if stopped:
+                    break
+    except KeyboardInterrupt:
+        stopped = "interrupted"
+    finally:
+        _restore_ctrl_c(previous_handler)
+        if pool is not None:
+            pool.shutdown()
+
+    grads = cache = None  # free the last step's arrays before the copies below
+    epoch = len(history["loss"])
+    _tidy(theta, m, v, start, keys, epoch, lr)
+    returned_best = best is not None  # kept only with patience
+    final = best if returned_best else theta
+    trained = _fold({**start, **{key: view.copy() for key, view in _views(final, start, keys).items()}},
+                    stats, base_epochs + epoch)
     history["best_epoch"] = best_epoch
-    history["ended"] = _ending(stopped, epoch, epochs, history, best_epoch, best is not None)
+    history["ended"] = _ending(stopped, epoch, epochs, history, best_epoch, returned_best, at, n, batch)
+    if epoch and params["hidden"] == "relu" and D > 1 and stopped != "interrupted":
+        history["ended"] += _dead_units(net, (X[:1000] - x_mean) / x_std if stats else X[:1000])
+    history["state"] = {"theta": theta, "m": m, "v": v, "t": t, "rng": epoch_rng, "at": at,
+                        "partial": partial, "best": best, "best_loss": best_loss, "best_epoch": best_epoch,
+                        "stats": stats, "epochs": base_epochs,
+                        "settings": _resume_settings(n, batch, optimizer, momentum, standardize, X_val, keys, start)}
     if log_every is not None:
         print(history["ended"], flush=True)
-    _warn_if_nothing_learned(history, Y, output)
-    trained = {**net, **_views(theta, params, keys)}
+    if epoch and stopped != "interrupted":
+        _warn_if_nothing_learned(history, Y, output)
     return trained, history
+
+
+def _resume_settings(n, batch, optimizer, momentum, standardize, X_val, keys, params):
+    """What a resumed run must share with the run it continues."""
+    return {"samples": n, "batch_size": batch, "optimizer": optimizer, "momentum": bool(momentum),
+            "standardize": bool(standardize), "validation": X_val is not None,
+            "shapes": tuple((key, params[key].shape) for key in keys)}
+
+
+def _catch_ctrl_c(stop):
+    """While train runs, a first Ctrl-C asks it to stop after the step in progress; a second one
+    stops it at once. Signals reach only the main thread: elsewhere, Ctrl-C is left as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def ask(signum, frame):
+        if stop["asked"]:
+            raise KeyboardInterrupt
+        stop["asked"] = True
+
+    try:
+        return signal.signal(signal.SIGINT, ask)
+    except ValueError:  # an interpreter that does not allow it
+        return None
+
+
+def _restore_ctrl_c(previous):
+    if previous is not None:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _stats_of(params):
+    """The statistics a network returned by train was folded with, or None."""
+    if "x_mean" not in params:
+        return None
+    return {key: np.asarray(params[key], dtype=np.float64) for key in _STAT_KEYS if key in params}
+
+
+def _fit_stats(X, Y, output):
+    """Each column's mean and standard deviation, in float64; a column that does not vary gets 1."""
+    stats = {}
+    for name, A in (("x", X), ("y", Y)) if output == "linear" else (("x", X),):
+        mean, std = _column_stats(A)
+        stats[f"{name}_mean"] = mean
+        stats[f"{name}_std"] = np.where(std > 1e-12 * np.maximum(np.abs(mean), 1e-300), std, 1.0)
+    return stats
+
+
+def _fold(net, stats, epochs):
+    """The network of `net` for raw data: x_s = (x - m) / s feeds W_1, so W_1' = W_1 / s (row by row)
+    and b_1' = b_1 - (m / s) @ W_1; y = y_s s_y + m_y leaves W_D, so W_D' = W_D s_y (column by
+    column) and b_D' = b_D s_y + m_y. In float64, whatever the network's dtype. stats None: as is."""
+    folded = {key: value for key, value in net.items() if key not in _STAT_KEYS}
+    folded["epochs"] = int(epochs)
+    if stats is None:
+        return folded
+    D, dtype = depth(net), net["W1"].dtype
+    W1, b1 = net["W1"].astype(np.float64), net["b1"].astype(np.float64)
+    folded["W1"], folded["b1"] = W1 / stats["x_std"][:, None], b1 - (stats["x_mean"] / stats["x_std"]) @ W1
+    if "y_mean" in stats:
+        WD, bD = folded[f"W{D}"].astype(np.float64), folded[f"b{D}"].astype(np.float64)
+        folded[f"W{D}"], folded[f"b{D}"] = WD * stats["y_std"], bD * stats["y_std"] + stats["y_mean"]
+    for key in ("W1", "b1", f"W{D}", f"b{D}"):
+        folded[key] = folded[key].astype(dtype)
+    return {**folded, **stats}
+
+
+def _unfold(net, stats):
+    """_fold undone: the network for standardised data, given the statistics it was folded with."""
+    D, dtype = depth(net), net["W1"].dtype
+    unfolded = {key: value for key, value in net.items() if key not in _STAT_KEYS}
+    WD, bD = net[f"W{D}"].astype(np.float64), net[f"b{D}"].astype(np.float64)
+    if "y_mean" in stats:  # undo the output's fold first: fold did it last
+        WD, bD = WD / stats["y_std"], (bD - stats["y_mean"]) / stats["y_std"]
+    unfolded[f"W{D}"], unfolded[f"b{D}"] = WD, bD
+    W1, b1 = unfolded["W1"].astype(np.float64), unfolded["b1"].astype(np.float64)
+    unfolded["W1"], unfolded["b1"] = W1 * stats["x_std"][:, None], b1 + stats["x_mean"] @ W1
+    for key in ("W1", "b1", f"W{D}", f"b{D}"):
+        unfolded[key] = unfolded[key].astype(dtype)
+    return unfolded
 
 
 def _views(theta, params, keys):
@@ -493,41 +739,76 @@ def _views(theta, params, keys):
     return views
 
 
-def _diverged(value, epoch, lr):
-    raise ValueError(f"the loss became {value} at epoch {epoch} (lr={lr}); training diverged. "
-                     "Try a 10 times smaller lr, and standardise X (and y for regression): see "
-                     "nn.fit_scaler in README.md")
+def _tidy(theta, m, v, params, keys, epoch, lr):
+    """Once an epoch: stop if a weight is no longer finite, naming its layer; and flush numbers that
+    have decayed below the smallest normal float to 0 (such subnormal floats, left by units that
+    died or weights that l2 shrank for thousands of steps, make every operation on them many times
+    slower, and are too small to change any result). In slices, so as to add no array of theta's size."""
+    tiny = np.finfo(theta.dtype).tiny
+    for array in (theta, m, v):
+        for a in range(0, array.size, 8 * _SLICE):
+            part = array[a:a + 8 * _SLICE]
+            small = np.abs(part) < tiny
+            if array is theta and not np.isfinite(part).all():
+                index = a + int(np.argmin(np.isfinite(part)))
+                for key, view in _views(np.arange(theta.size), params, keys).items():
+                    if view.min() <= index <= view.max():
+                        _diverged(f"{key} became NaN or infinite", epoch, lr)
+            part[small] = 0
 
 
-def _log_line(epoch, epochs, history, best_epoch, elapsed):
+def _diverged(what, epoch, lr):
+    raise ValueError(f"{what} at epoch {epoch} (lr={lr}): training diverged. Try a 10 times smaller lr")
+
+
+def _log_line(epoch, epochs, history, best_epoch, elapsed, first_epoch=1):
     """`epoch  20/200  loss 0.2104  val_loss 0.2561 (best 0.2412 at 14)  0.4 s, ~3.6 s left`."""
     line = f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {history['loss'][-1]:.4g}"
     if "val_loss" in history:
         line += (f"  val_loss {history['val_loss'][-1]:.4g} "
                  f"(best {history['val_loss'][best_epoch - 1]:.4g} at {best_epoch})")
-    left = elapsed / epoch * (epochs - epoch)
+    left = elapsed / (epoch - first_epoch + 1) * (epochs - epoch)
     return line + f"  {elapsed:.1f} s" + (f", ~{left:.1f} s left" if epoch < epochs else "")
 
 
-def _ending(stopped, epoch, epochs, history, best_epoch, returned_best):
+def _ending(stopped, epoch, epochs, history, best_epoch, returned_best, at, n, batch):
     """The sentence that says how training ended and which epoch's params are returned."""
     if stopped == "early":
         return (f"stopped early after epoch {epoch}: the validation loss had not improved for "
                 f"{epoch - best_epoch} epochs; returning the params of epoch {best_epoch} (val_loss "
                 f"{history['val_loss'][best_epoch - 1]:.4g})")
     returned = f"epoch {best_epoch}'s params, the best so far" if returned_best else f"epoch {epoch}'s params"
+    if stopped == "interrupted":
+        where = (f"during epoch {epoch + 1}, after {-(-at // batch)} of its {-(-n // batch)} batches" if at
+                 else f"after epoch {epoch}")
+        if at and not returned_best:
+            returned = "the params after that batch's step"
+        return (f"interrupted (Ctrl-C) {where}; returning {returned}. "
+                "nn.train(params, X, y, epochs=..., resume=history) goes on from there")
     if stopped == "callback":
         return f"stopped by the callback after epoch {epoch}; returning {returned}"
     watched = history.get("val_loss", history["loss"])
     name = "validation loss" if "val_loss" in history else "loss"
-    tail = max(1, epochs // 10)
+    tail = max(1, len(watched) // 10)
     ending = f"ran all {epochs} epochs; returning {returned}"
     if best_epoch is not None and not returned_best and best_epoch < epoch:
         ending += f" (the validation loss was lowest at epoch {best_epoch}; patience=N returns that one)"
-    if epochs >= 10 and min(watched[-tail:]) < 0.99 * min(watched[:-tail]):
+    if len(watched) >= 2 and min(watched[-tail:]) < 0.99 * min(watched[:-tail]):
         return (ending + f". The {name} was still falling ({1 - min(watched[-tail:]) / min(watched[:-tail]):.1%}"
-                f" lower over the last {tail} epochs): more epochs would help")
+                f" lower over the last {tail} epoch{'s' * (tail > 1)}): more epochs would help")
     return ending
+
+
+def _dead_units(net, X):
+    """A note for the closing line when most ReLU units of a layer never fire on (part of) the data."""
+    _, cache = _forward(net, X)
+    for l in range(1, depth(net)):
+        dead = int(np.all(cache[f"A{l}"] <= 0, axis=0).sum())
+        units = cache[f"A{l}"].shape[1]
+        if dead > units / 2:
+            return (f". {dead} of layer {l}'s {units} ReLU units never fire on the training data, so "
+                    "they learn nothing: try a smaller lr, and nn.look_inside(params, X, y) to see them")
+    return ""
 
 
 def _warn_if_nothing_learned(history, Y, output):
@@ -548,8 +829,8 @@ def _warn_if_nothing_learned(history, Y, output):
         return
     _warn(f"training learned (almost) nothing: {why}. Usual causes: a learning rate far too large "
           "(try lr=0.001) or too small; ReLU units that died, or gradients that vanish in a deep "
-          "sigmoid or tanh network (nn.look_inside shows both); features that are not standardised "
-          "(nn.fit_scaler). nn.sanity_check(params, X, y) tests the setup")
+          "sigmoid or tanh network (nn.look_inside shows both). nn.sanity_check(params, X, y) tests "
+          "the setup")
 
 
 def _constant_loss(Y, output):
@@ -569,8 +850,18 @@ def loss_curve(history, width=64, height=12):
 
     `*` marks the training loss, `o` the validation loss, `@` both; columns are epochs, evenly spaced.
     """
+    if not isinstance(history, dict) or not isinstance(history.get("loss"), (list, tuple, np.ndarray)) \
+            or len(history["loss"]) == 0:
+        raise ValueError("loss_curve needs the history train returned, with a non-empty history['loss']")
+    width = _check_positive(width, "width", integer=True)
+    height = _check_positive(height, "height", integer=True)
+    if width < 8 or height < 2:
+        raise ValueError(f"loss_curve needs width >= 8 and height >= 2; got width={width}, height={height}")
     curves = [(history["loss"], "*")] + ([(history["val_loss"], "o")] if history.get("val_loss") else [])
-    values = np.concatenate([np.asarray(c, dtype=float) for c, _ in curves])
+    try:
+        values = np.concatenate([np.asarray(c, dtype=float).ravel() for c, _ in curves])
+    except (TypeError, ValueError):
+        raise ValueError("history['loss'] and history['val_loss'] must be lists of numbers") from None
     values = values[np.isfinite(values) & (values > 0)]
     if values.size == 0:
         return "(no positive finite loss to draw)"
@@ -580,7 +871,7 @@ def loss_curve(history, width=64, height=12):
     grid = [[" "] * width for _ in range(height)]
     for curve, mark in curves:
         for column in range(width):
-            value = curve[round(column * (len(curve) - 1) / max(1, width - 1))]
+            value = float(curve[round(column * (len(curve) - 1) / max(1, width - 1))])
             if value > 0 and math.isfinite(value):
                 row = round((high - math.log10(value)) / span * (height - 1))
                 grid[row][column] = "@" if grid[row][column] not in (" ", mark) else mark
@@ -592,6 +883,17 @@ def loss_curve(history, width=64, height=12):
     return "\n".join(lines + [" " * 11 + legend + "   (log scale)"])
 
 
+def _training_view(params, X, Y):
+    """The network and data as train sees them inside: a network train returned, unfolded, with
+    X (and a linear output's Y) standardised by its statistics; a fresh one, with the data's own."""
+    stats = _stats_of(params) or _fit_stats(X, Y, params["output"])
+    net = _unfold(params, _stats_of(params)) if _stats_of(params) else params
+    X = ((X - stats["x_mean"]) / stats["x_std"]).astype(X.dtype)
+    if "y_mean" in stats:
+        Y = ((Y - stats["y_mean"]) / stats["y_std"]).astype(Y.dtype)
+    return {key: value for key, value in net.items() if key not in _STAT_KEYS}, X, Y
+
+
 # A look inside. A network can train badly while every loss is finite: units that never fire, units
 # pinned at the flat ends of tanh or sigmoid, gradients that shrink layer by layer on their way down
 # to the first layer, steps too large or too small for the weights they move. look_inside measures
@@ -599,7 +901,8 @@ def loss_curve(history, width=64, height=12):
 
 
 def look_inside(params, X, Y, *, lr=0.003, optimizer="adam"):
-    """Per layer, on the batch (X, Y): a list of dicts, one per layer, to print with format_table.
+    """Per layer, on the batch (X, Y) as train would see it: a list of dicts, one per layer, to
+    print with format_table.
 
     layer, units, activation; |W| and |dW|, Frobenius norms; update/|W|, the size of one step of
     `optimizer` at `lr` from a fresh state relative to the weights (healthy: about 1e-3; sgd:
@@ -612,16 +915,16 @@ def look_inside(params, X, Y, *, lr=0.003, optimizer="adam"):
     X = _check_X(X, params)
     Y = _check_Y(Y, params, X.shape[0])
     _check_positive(lr, "lr")
-    if optimizer not in ("sgd", "adam"):
-        raise ValueError(f"optimizer must be 'sgd' or 'adam'; got {optimizer!r}")
-    _, cache = _forward(params, X)
-    grads = _backward(params, cache, Y)
+    _check_choice(optimizer, "optimizer", ("sgd", "adam"), "an optimizer")
+    net, X, Y = _training_view(params, X, Y)
+    _, cache = _forward(net, X)
+    grads = _backward(net, cache, Y)
     rows = []
     for l in range(1, D + 1):
-        W, dW, A = params[f"W{l}"], grads[f"W{l}"], cache[f"A{l}"]
+        W, dW, A = net[f"W{l}"], grads[f"W{l}"], cache[f"A{l}"]
         w_norm, g_norm = float(np.linalg.norm(W)), float(np.linalg.norm(dW))
         step = lr * g_norm if optimizer == "sgd" else lr * math.sqrt(np.count_nonzero(dW))
-        name = params["hidden"] if l < D else params["output"]
+        name = net["hidden"] if l < D else net["output"]
         row = {"layer": l, "units": W.shape[1], "activation": name, "|W|": w_norm, "|dW|": g_norm,
                "update/|W|": step / w_norm if w_norm else math.inf,
                "mean A": float(A.mean()), "std A": float(A.std()), "dead": None, "saturated": None}
@@ -637,9 +940,13 @@ def look_inside(params, X, Y, *, lr=0.003, optimizer="adam"):
 
 def format_table(rows):
     """Rows of dicts (look_inside's) as an aligned text table; None prints as '-'."""
+    if not isinstance(rows, (list, tuple)) or not all(isinstance(row, dict) for row in rows):
+        raise ValueError("format_table needs a list of dicts with the same keys, as look_inside returns")
     if not rows:
         return ""
     columns = list(rows[0])
+    if any(list(row) != columns for row in rows):
+        raise ValueError(f"format_table needs every row to have the keys {columns}, in that order")
 
     def cell(value):
         if value is None:
@@ -649,8 +956,8 @@ def format_table(rows):
         return str(value)
 
     cells = [[cell(row[c]) for c in columns] for row in rows]
-    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths))]
+    widths = [max(len(str(c)), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    lines = ["  ".join(str(c).rjust(w) for c, w in zip(columns, widths))]
     lines += ["  ".join(v.rjust(w) for v, w in zip(r, widths)) for r in cells]
     return "\n".join(lines)
 
@@ -659,22 +966,23 @@ def sanity_check(params, X, Y, *, seed=0, show=True):
     """Three checks to run before a long training; prints a PASS or FAIL line for each, and returns
     {"initial loss": bool, "overfit a small batch": bool, "gradients": bool}.
 
+    They run on the data as train sees it (standardised; see _training_view).
     1. The initial loss against what chance gives: ln k for a softmax over k classes, ln 2 per
-       sigmoid output, and for MSE the variance of standardised targets, 1. Far above it means
-       outputs that start far from uniform, or targets that are not standardised.
-    2. A copy of the network trained on 8 samples for 300 Adam steps must drive their loss to below
-       5% of where it started: a network that cannot memorise 8 samples has a bug, or an lr or data
-       scale that stops it learning at all.
-    3. gradient_check on 4 samples, at most 20 entries per key: below 1e-6 PASS, above FAIL, with
-       the likely cause: a ReLU pre-activation within 1e-5 of 0 (the kink), saturated outputs when
-       the initial loss is far off too, or else backward itself.
+       sigmoid output, and 1 for MSE on standardised targets. Far above it means outputs that start
+       far from uniform.
+    2. A copy of the network trained on 8 samples for 300 steps of plain gradient descent with
+       momentum must drive their loss below 5% of where it started. Plain steps are proportional
+       to the gradient, so a gradient of the wrong size shows here (Adam would hide it: it divides
+       each step by the gradient's own size); a network that cannot memorise 8 samples has a bug.
+    3. gradient_check on 4 samples, at most 20 entries per key: below 1e-6 PASS, above FAIL.
     The initial loss is taken on at most 1,000 samples drawn with `seed`, so that a large X costs
     one small forward pass.
     """
     D = _check_params(params)
     X = _check_X(X, params)
     Y = _check_Y(Y, params, X.shape[0])
-    output, k = params["output"], params[f"W{D}"].shape[1]
+    net, X, Y = _training_view(params, X, Y)
+    output, k = net["output"], net[f"W{D}"].shape[1]
     results, lines = {}, []
 
     def report(name, passed, text):
@@ -682,7 +990,7 @@ def sanity_check(params, X, Y, *, seed=0, show=True):
         lines.append(f"{'PASS' if passed else 'FAIL'}  {name}: {text}")
 
     rows = np.random.default_rng(seed).permutation(X.shape[0])
-    initial = _loss(_forward(params, X[rows[:1000]])[0], Y[rows[:1000]], output)
+    initial = _loss(_forward(net, X[rows[:1000]])[1][f"Z{D}"], Y[rows[:1000]], output)
     if output == "softmax":
         chance, what = math.log(k), f"ln {k} = {math.log(k):.4g}, a uniform guess over {k} classes"
     elif output == "sigmoid":
@@ -691,38 +999,26 @@ def sanity_check(params, X, Y, *, seed=0, show=True):
         chance, what = 1.0, "1, the variance of standardised targets"
     ok = chance / 3 <= initial <= 3 * chance
     advice = "" if ok else (
-        ". Far above: for MSE, standardise y (nn.fit_scaler); otherwise the last layer starts too "
-        "large or X is not standardised" if initial > chance else
+        ". Far above: the last layer starts too large" if initial > chance else
         ". Far below chance before any training: do the targets leak into X?")
     report("initial loss", ok, f"{initial:.4g} against {what}{advice}")
 
     rows = rows[:8]
-    small = {key: (value.copy() if isinstance(value, np.ndarray) else value) for key, value in params.items()}
-    start = _loss(_forward(small, X[rows])[0], Y[rows], output)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ScaleWarning)
-        small, _ = train(small, X[rows], Y[rows], epochs=300, lr=0.01, batch_size=None, l2=0.0,
-                         log_every=None)
-    end = _loss(_forward(small, X[rows])[0], Y[rows], output)
+    start = _loss(_forward(net, X[rows])[1][f"Z{D}"], Y[rows], output)
+    small, _ = _plain_train(net, X[rows], Y[rows], epochs=300, lr=0.05, batch_size=len(rows),
+                            optimizer="sgd", momentum=0.9)
+    end = _loss(_forward(small, X[rows])[1][f"Z{D}"], Y[rows], output)
     ok = end <= 0.05 * start
     report("overfit a small batch", ok, f"the loss on 8 samples went from {start:.4g} to {end:.4g} in "
-           f"300 steps (must fall below 5%)" + ("" if ok else ". Check the data's scale (standardise "
-                                                 "X and y) and the gradients below"))
+           f"300 steps of gradient descent (must fall below 5%)" + ("" if ok else
+                                                                   ". Check the gradients below"))
 
-    few = X[rows[:4]], Y[rows[:4]]
-    errors = gradient_check(params, *few, max_per_key=20, seed=seed)
+    errors = gradient_check(net, X[rows[:4]], Y[rows[:4]], max_per_key=20, seed=seed)
     worst_key = max(errors, key=errors.get)
     worst = errors[worst_key]
-    kink = params["hidden"] == "relu" and _smallest_hidden_z(params, few[0]) < 1e-5
     ok = worst < 1e-6
     text = f"largest relative error {worst:.2g} (in {worst_key}); below 1e-6 is right"
-    if not ok and kink:
-        text += ("; a ReLU pre-activation lies within 1e-5 of 0, where finite differences straddle "
-                 "the kink: retry with other samples")
-    elif not ok and not results["initial loss"]:
-        text += ("; the initial loss is far off too, and saturated outputs (the loss is clipped flat "
-                 "there) fool finite differences: fix the data's scale first, then check again")
-    elif not ok:
+    if not ok:
         text += "; backward disagrees with the loss: the first wrong layer (counting down) holds the bug"
     report("gradients", ok, text)
     if show:
@@ -730,29 +1026,21 @@ def sanity_check(params, X, Y, *, seed=0, show=True):
     return results
 
 
-def _smallest_hidden_z(params, X):
-    A, smallest = X.astype(np.float64), math.inf
-    for l in range(1, depth(params)):
-        Z = A @ params[f"W{l}"] + params[f"b{l}"]
-        smallest = min(smallest, float(np.abs(Z).min()))
-        A = HIDDEN[params["hidden"]][0](Z)
-    return smallest
-
-
 # Part 4. Using a trained network
 
 
 def predict(params, X):
-    """Values for a linear output, 0/1 labels for sigmoid, class indices for softmax.
+    """Values for a linear output (in y's units), 0/1 labels for sigmoid, class indices for softmax.
 
     As in scikit-learn, one output comes back as a 1-D array (n,), so that comparing it with a 1-D
-    y is elementwise and never broadcasts into (n, n); several outputs stay (n, k).
+    y is elementwise and never broadcasts into (n, n); several outputs stay (n, k). A sigmoid
+    output of exactly 0.5 is label 0, as predict_proba's argmax says (and scikit-learn).
     """
     Y_hat = _finite_outputs(params, X)
     if params["output"] == "softmax":
         return Y_hat.argmax(axis=1)
     if params["output"] == "sigmoid":
-        Y_hat = (Y_hat >= 0.5).astype(np.int64)
+        Y_hat = (Y_hat > 0.5).astype(np.int64)
     return Y_hat[:, 0] if Y_hat.shape[1] == 1 else Y_hat
 
 
@@ -774,101 +1062,140 @@ def predict_proba(params, X):
 
 
 def _finite_outputs(params, X):
+    _check_params(params)
+    if params.get("epochs") == 0:
+        _warn("this network has never been trained: init_params made it, and train returns the trained "
+              "network as a new dict, leaving the one you pass unchanged. Use what it returns: "
+              "params, history = nn.train(params, X, y)")
     with np.errstate(invalid="ignore", over="ignore"):  # non-finite params are reported just below
         Y_hat, _ = forward(params, X)
-    if not np.isfinite(Y_hat).all():  # NaN >= 0.5 is False and argmax(NaN) is 0: labels would lie
+    if not np.isfinite(Y_hat).all():  # NaN > 0.5 is False and argmax(NaN) is 0: labels would lie
         raise ValueError("the network's outputs contain NaN or infinity, so its params are not finite "
                          "(did training diverge?); retrain with a smaller learning rate")
     return Y_hat
 
 
-def fit_scaler(A):
-    """The mean and standard deviation of each column of A (n, m) or of y (n,): {"mean", "std"}.
-
-    Fit it on the training part alone, then scale every part with it. A constant column gets
-    std 1, so it scales to 0 instead of dividing by 0. A DataFrame's column names are kept too, so
-    that scale refuses a frame whose columns come in another order.
-    """
-    names = _feature_names(A)
-    A = np.asarray(A, dtype=np.float64)
-    if A.ndim not in (1, 2) or A.shape[0] < 2 or not np.isfinite(A).all():
-        raise ValueError(f"fit_scaler needs a finite array of shape (n,) or (n, m) with n >= 2; "
-                         f"got shape {A.shape}")
-    std = A.std(axis=0)
-    scaler = {"mean": A.mean(axis=0), "std": np.where(std > 0, std, 1.0)}
-    return scaler if names is None else {**scaler, "feature_names": names}
-
-
-def scale(A, scaler):
-    """(A - mean) / std, with the statistics fit_scaler took from the training part.
-
-    A DataFrame comes back as a DataFrame with the same columns, so that train still sees their names.
-    """
-    names, known = _feature_names(A), scaler.get("feature_names")
-    if names is not None and known is not None and names != tuple(known):
-        raise ValueError("the columns are not the ones the scaler was fit on, in that order.\n"
-                         f"  fit on: {list(known)}\n  got:    {list(names)}\n"
-                         "Select them in order: A[list(scaler['feature_names'])]")
-    scaled = (np.asarray(A, dtype=np.float64) - scaler["mean"]) / scaler["std"]
-    if names is not None:  # a pandas DataFrame: rebuild one of the same kind, index and columns
-        return type(A)(scaled, index=A.index, columns=A.columns)
-    return scaled
-
-
-def unscale(A, scaler):
-    """A * std + mean: predictions made on scaled targets, back in y's own units."""
-    return np.asarray(A) * scaler["std"] + scaler["mean"]
-
-
 def save_params(path, params):
-    """Save the network (arrays, activation names, feature names) to an .npz file.
+    """Save the network (arrays, activation names, statistics, feature names) to an .npz file.
 
     Everything is stored as plain arrays (the names as strings): the file pickles nothing, and says
-    by itself how to run the network it holds. A path without .npz gets it, as with np.savez.
+    by itself how to run the network it holds. A path without .npz gets it, as with np.savez. The
+    file is written beside its target and then renamed onto it in one step, so a save that fails
+    (a full disk, Ctrl-C) leaves any earlier file of that name as it was.
     """
     _check_params(params)
-    extra = {key: np.array(params[key]) for key in _EXTRA_KEYS if key in params}
-    arrays = {key: params[key] for key in _array_keys(params)}
-    np.savez(path, hidden=np.array(params["hidden"]), output=np.array(params["output"]), **extra, **arrays)
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise ValueError(f"path must be a file name (str or os.PathLike); got {type(path).__name__}") from None
+    path = path if path.endswith(".npz") else f"{path}.npz"
+    entries = {"hidden": np.array(params["hidden"]), "output": np.array(params["output"])}
+    for key, value in params.items():
+        if key in param_keys(params) or key in _STAT_KEYS:
+            entries[key] = np.asarray(value)
+        elif key == "feature_names":
+            entries[key] = np.array([str(name) for name in value], dtype=str)
+        elif key == "epochs":
+            entries[key] = np.array(int(value))
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".nn-save-", suffix=".npz")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            np.savez(file, **entries)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, os.stat(path).st_mode if os.path.exists(path) else 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
 
 
 def load_params(path):
     """The network save_params wrote, as one dict. Never unpickles anything.
 
-    A bare path finds the .npz that save_params wrote for it. Files from the earlier save_params
-    (which stored the same names) load as they are.
+    A bare path finds the .npz that save_params wrote for it. Anything else (a damaged or truncated
+    file, another kind of file, arrays that do not make a network) is refused with a ValueError that
+    says what is wrong, and every array's shape is checked from its header before it is read.
     """
+    try:
+        path = os.fspath(path)
+    except TypeError:
+        raise ValueError(f"path must be a file name (str or os.PathLike); got {type(path).__name__}") from None
     if not os.path.exists(path) and os.path.exists(f"{path}.npz"):
         path = f"{path}.npz"
-    refused = (f"{path} holds pickled objects, which load_params refuses to unpickle (they could run "
-               "code); save networks with save_params, which writes plain arrays")
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"no file {path!r} (nor {path + '.npz'!r})")
+    if not zipfile.is_zipfile(path):
+        with open(path, "rb") as file:
+            head = file.read(8)
+        what = ("a single .npy array" if head.startswith(b"\x93NUMPY") else
+                "a pickle, which load_params never unpickles (it could run code)" if head[:1] == b"\x80" else
+                "not an .npz archive")
+        raise ValueError(f"{path} is {what}, not a network that save_params wrote")
     try:
-        data = np.load(path, allow_pickle=False)
-    except ValueError as error:  # a whole file pickled
-        raise ValueError(refused) from error
-    if not isinstance(data, np.lib.npyio.NpzFile):
-        raise ValueError(f"{path} is a single .npy array, not an .npz of params; save with save_params")
-    with data:
-        try:
+        headers = _npz_headers(path)
+        _check_headers(headers, path)
+        with np.load(path, allow_pickle=False) as data:
             entries = {key: data[key] for key in data.files}
-        except ValueError as error:  # an object array inside the .npz; numpy reads each lazily
-            raise ValueError(refused) from error
+    except ValueError:
+        raise
+    except Exception as error:  # a damaged archive: bad CRC, truncated member, unreadable header
+        raise ValueError(f"{path} is damaged and cannot be read ({type(error).__name__}: {error})") from None
     for name in ("hidden", "output"):
-        value = entries.get(name)
-        if value is None or value.ndim != 0 or value.dtype.kind != "U":
+        entries[name] = str(entries[name])
+    if "feature_names" in entries:
+        entries["feature_names"] = tuple(str(name) for name in entries["feature_names"])
+    if "epochs" in entries:
+        entries["epochs"] = int(entries["epochs"])
+    for key in ("input_mean", "input_std"):  # written by earlier versions, for warnings they no longer give
+        entries.pop(key, None)
+    _check_params(entries, where=f"the file {path}")
+    return entries
+
+
+def _npz_headers(path):
+    """{name: (shape, dtype, declared bytes)} for each array of an .npz, read from headers alone."""
+    headers = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not info.filename.endswith(".npy"):
+                raise ValueError(f"{path} holds {info.filename!r}, which no .npz of params has")
+            with archive.open(info) as member:
+                version = np.lib.format.read_magic(member)
+                reader = {(1, 0): np.lib.format.read_array_header_1_0,
+                          (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+                if reader is None:
+                    raise ValueError(f"{path}: {info.filename} is in .npy format {version}, which "
+                                     "save_params never writes")
+                shape, _, dtype = reader(member)
+            headers[info.filename[:-4]] = (shape, dtype, info.file_size)
+    return headers
+
+
+def _check_headers(headers, path):
+    """Refuse, before reading any array, a file whose arrays could not make a network."""
+    for name, (shape, dtype, size) in headers.items():
+        if dtype.hasobject:
+            raise ValueError(f"{path} holds pickled objects in {name!r}, which load_params refuses to "
+                             "unpickle (they could run code); save networks with save_params")
+        if size < math.prod(shape) * dtype.itemsize:
+            raise ValueError(f"{path} is damaged: {name!r} claims shape {shape} but holds fewer bytes")
+    for name in ("hidden", "output"):
+        shape, dtype, _ = headers.get(name, (None, np.dtype(float), 0))
+        if shape != () or dtype.kind != "U":
             raise ValueError(
                 f"{path} does not say which activations its network uses (no '{name}' string; files "
                 "written by np.savez lack them). Add them and re-save, once, with the names it was "
                 "trained with: params = dict(np.load(path)); params['hidden'] = 'relu'; "
                 "params['output'] = 'sigmoid'; nn.save_params(path, params)")
-        entries[name] = str(value)
-    if "feature_names" in entries:
-        entries["feature_names"] = tuple(str(name) for name in entries["feature_names"])
-    for key in ("input_mean", "input_std"):
-        if key in entries:
-            entries[key] = tuple(float(value) for value in entries[key])
-    _check_params(entries, where=f"the file {path}")
-    return entries
+    n_prev, l = None, 1
+    while f"W{l}" in headers:
+        W, b = headers[f"W{l}"][0], headers.get(f"b{l}", (None,))[0]
+        if len(W) != 2 or b != (W[1],) or (n_prev is not None and W[0] != n_prev):
+            raise ValueError(f"{path}: W{l} {W} and b{l} {b} do not make layer {l} of a network")
+        n_prev, l = W[1], l + 1
 
 
 # Part 5. Checking inputs at the boundary
@@ -876,43 +1203,8 @@ def load_params(path):
 # Each check is cheap (shapes, one pass for finiteness) and says what it got, what it expected and,
 # where it can, how to fix it. Nothing here changes the math.
 
-
-def _array_keys(params):
-    """The keys of params whose values are arrays (W1, b1, ...): what optimizers and loops touch."""
-    return [key for key, value in params.items() if isinstance(value, np.ndarray)]
-
-
-def _check_init(layer_sizes, hidden, output, dtype, init):
-    _check_choice(hidden, "hidden", HIDDEN, "a hidden activation")
-    if init not in (None, "he", "glorot"):
-        raise ValueError(f"init must be None (the default for the activation), 'he' or 'glorot'; got {init!r}")
-    _check_choice(output, "output", OUTPUT, "an output")
-    is_sequence = isinstance(layer_sizes, (list, tuple, range)) or getattr(layer_sizes, "ndim", 0) == 1
-    sizes = list(layer_sizes) if is_sequence else None
-    if sizes is None or len(sizes) < 2:
-        raise ValueError(f"layer_sizes must be a sequence [n_in, ..., n_out] of at least two sizes; "
-                         f"got {layer_sizes!r}")
-    for size in sizes:
-        if isinstance(size, (bool, np.bool_)) or not isinstance(size, (int, np.integer)) or size < 1:
-            raise ValueError(f"layer_sizes must hold positive integers; got {size!r} in {sizes}")
-    _check_softmax_width(sizes[-1], output)
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        dtype = None
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be np.float64 or np.float32; got {dtype!r}")
-    return [int(size) for size in sizes], dtype
-
-
-def _check_choice(value, name, table, what):
-    if not isinstance(value, str) or value not in table:
-        hint = ""
-        if value == "linear" and "identity" in table:
-            hint = " (a linear hidden layer is 'identity')"
-        elif value == "identity" and "linear" in table:
-            hint = " (a linear output is 'linear')"
-        raise ValueError(f"{name}={value!r} is not {what}; expected one of {list(table)}{hint}")
+_STAT_KEYS = ("x_mean", "x_std", "y_mean", "y_std")  # what train folded into the network
+_EXTRA_KEYS = ("epochs", "feature_names") + _STAT_KEYS  # what a network carries beside its arrays
 
 
 def _check_params(params, where="params"):
@@ -934,17 +1226,17 @@ def _check_params(params, where="params"):
     _check_choice(params["hidden"], f"{where}: hidden", HIDDEN, "a hidden activation")
     _check_choice(params["output"], f"{where}: output", OUTPUT, "an output")
     D = depth(params)
-    expected = {"hidden", "output", *_EXTRA_KEYS} | {f"{p}{l}" for l in range(1, D + 1) for p in "Wb"}
+    expected = {"hidden", "output", *_EXTRA_KEYS, *param_keys(params)}
     if D == 0 or not set(params) <= expected or any(f"b{l}" not in params for l in range(1, D + 1)):
         raise ValueError(f"{where} must hold W1, b1, ..., WD, bD beside 'hidden' and 'output'; "
-                         f"got keys {sorted(params)}")
+                         f"got keys {sorted(map(str, params))}")
     n_prev, dtype = None, params["W1"].dtype if isinstance(params["W1"], np.ndarray) else None
     for l in range(1, D + 1):
         W, b = params[f"W{l}"], params[f"b{l}"]
         if not (isinstance(W, np.ndarray) and isinstance(b, np.ndarray)) or W.ndim != 2 or b.ndim != 1 \
-                or b.shape[0] != W.shape[1]:
+                or b.shape[0] != W.shape[1] or W.size == 0:
             raise ValueError(f"{where}: W{l} must be a 2-D array (n_in, n_out) and b{l} a 1-D array "
-                             f"(n_out,); got W{l} {np.shape(W)} and b{l} {np.shape(b)}")
+                             f"(n_out,), neither empty; got W{l} {np.shape(W)} and b{l} {np.shape(b)}")
         if n_prev is not None and W.shape[0] != n_prev:
             raise ValueError(f"{where}: W{l} has {W.shape[0]} rows but layer {l - 1} has {n_prev} units; "
                              "the layers do not chain")
@@ -952,35 +1244,51 @@ def _check_params(params, where="params"):
             raise ValueError(f"{where}: every array must be float64 (or every one float32); got "
                              f"W{l} {W.dtype} and b{l} {b.dtype} with W1 {dtype}")
         n_prev = W.shape[1]
-    _check_softmax_width(n_prev, params["output"])
+    if params["output"] == "softmax" and n_prev < 2:
+        raise ValueError(f"{where}: a softmax over 1 output is always 1; use one output per class, or "
+                         "output='sigmoid' with 1 output for two classes")
+    for name, size in (("x_mean", params["W1"].shape[0]), ("x_std", params["W1"].shape[0]),
+                       ("y_mean", n_prev), ("y_std", n_prev)):
+        if name in params and np.shape(params[name]) != (size,):
+            raise ValueError(f"{where}: {name} must have shape ({size},) for this network; "
+                             f"got {np.shape(params[name])}")
+    if ("x_mean" in params) != ("x_std" in params) or ("y_mean" in params) != ("y_std" in params) or \
+            ("y_mean" in params and "x_mean" not in params):
+        raise ValueError(f"{where}: the statistics train folds in come in pairs (x_mean with x_std, "
+                         "y_mean with y_std); keep both or neither")
     return D
 
 
+def _check_finite_params(params):
+    for key in param_keys(params):
+        if not np.isfinite(params[key]).all():
+            raise ValueError(f"params[{key!r}] contains NaN or infinity: these weights are no network to "
+                             "check or train; start again from init_params or a saved network")
+
+
 def _check_positive(value, name, integer=False):
-    ok_type = isinstance(value, (int, np.integer)) if integer else isinstance(value, (int, float, np.number))
+    ok_type = isinstance(value, (int, np.integer)) if integer else isinstance(value, (int, float, np.integer,
+                                                                                     np.floating))
     if isinstance(value, (bool, np.bool_)) or not ok_type or not (math.isfinite(value) and value > 0):
         kind = "a positive integer" if integer else "a positive finite number"
         raise ValueError(f"{name} must be {kind}; got {value!r}")
     return int(value) if integer else value
 
 
-def _check_momentum(momentum):
-    if (isinstance(momentum, bool) or not isinstance(momentum, (int, float, np.number))
-            or not 0.0 <= momentum < 1.0):
-        raise ValueError(f"momentum must be a number in [0, 1), such as 0.9 (0: none); got {momentum!r}")
+def _check_fraction(value, name, zero_ok):
+    """A number in [0, 1) (zero_ok) such as momentum or Adam's betas."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not (0.0 <= value < 1.0) or (value == 0 and not zero_ok):
+        raise ValueError(f"{name} must be a number in [0, 1), such as 0.9; got {value!r}")
 
 
 def _check_grads(grads, params):
-    """grads must hold an array of the same shape for every array of params; returns those keys."""
-    if isinstance(params, tuple) and len(params) == 2 and isinstance(params[0], dict):
-        raise ValueError("params is a pair, as train and the *_update functions return them; unpack it: "
-                         "params, history = nn.train(...) or params, state = nn.adam_update(...)")
-    keys = _array_keys(params) if isinstance(params, dict) else []
-    if not keys:
-        raise ValueError(f"params must be a dict of arrays W1, b1, ...; got {type(params).__name__}")
+    """grads must hold an array of the same shape for every W_l and b_l; returns those keys."""
+    _check_params(params)
+    keys = param_keys(params)
     if not isinstance(grads, dict) or set(grads) != set(keys):
-        got = sorted(grads) if isinstance(grads, dict) else type(grads).__name__
-        raise ValueError(f"grads must have the keys of params' arrays {keys}; got {got}")
+        got = sorted(map(str, grads)) if isinstance(grads, dict) else type(grads).__name__
+        raise ValueError(f"grads must have the keys {keys}, as backward returns them; got {got}")
     for key in keys:
         if not (isinstance(grads[key], np.ndarray) and grads[key].shape == params[key].shape):
             raise ValueError(f"grads[{key!r}] has shape {np.shape(grads[key])}; "
@@ -988,24 +1296,46 @@ def _check_grads(grads, params):
     return keys
 
 
-def _check_state(state, params, moments, maker):
-    keys = _array_keys(params)
-    ok = isinstance(state, dict) and set(state) == set(moments) | ({"t"} if "m" in moments else set()) and all(
-        isinstance(state.get(name), dict) and all(
-            getattr(state[name].get(key), "shape", None) == params[key].shape for key in keys)
-        for name in moments)
-    if not ok:
-        raise ValueError(f"state must be the dict {maker}(params) made for these params "
-                         "(or the state the last update returned)")
-
-
-_EXTRA_KEYS = ("feature_names", "input_mean", "input_std")  # what train records beside the arrays
-
-
 def _feature_names(X):
     """The column names of a DataFrame (anything with .columns), as a tuple of str; else None."""
     columns = getattr(X, "columns", None)
     return None if columns is None else tuple(str(name) for name in columns)
+
+
+def _as_numbers(A, name, dtype):
+    """A as a finite array of dtype, or a ValueError that names what to change."""
+    if hasattr(A, "toarray") and hasattr(A, "nnz"):
+        raise ValueError(f"{name} is a sparse matrix; nn.py works on dense arrays: pass {name}.toarray()")
+    dtypes = getattr(A, "dtypes", None)
+    if dtypes is not None and hasattr(dtypes, "items"):  # a DataFrame: name a column that is not numeric
+        bad = [str(column) for column, kind in dtypes.items() if getattr(kind, "kind", "O") not in "biuf"]
+        if bad:
+            raise ValueError(f"{name}'s column {bad[0]!r} is not numeric (dtype {dtypes[bad[0]] if bad[0] in dtypes else 'object'}); "
+                             "encode it as numbers first, e.g. pd.get_dummies(X) for categories")
+    try:
+        raw = np.asarray(A)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be a numeric array of shape (n_samples, n_features), with the "
+                         f"same number of values in every row: {error}") from None
+    if raw.dtype.kind == "c":
+        raise ValueError(f"{name} is complex; a network learns on real numbers: pass {name}.real, or the "
+                         "real and imaginary parts as separate columns")
+    if raw.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must be numeric; got dtype {raw.dtype} with values like "
+                         f"{raw.ravel()[:3].tolist()}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        cast = raw.astype(dtype, copy=False)
+        if np.isfinite(np.sum(cast, dtype=np.float64)):  # one pass, and no array of booleans
+            return cast
+        if raw.dtype.kind == "f" and not np.isfinite(raw).all():
+            row = int(np.argwhere(~np.isfinite(raw))[0][0])
+            raise ValueError(f"{name} contains NaN or infinity (first in row {row}); "
+                             "remove or impute those values first")
+        if not np.isfinite(cast).all():
+            raise ValueError(f"{name} has values beyond {np.dtype(dtype).name}'s range (largest "
+                             f"{np.abs(raw).max():.3g}): use a float64 network (init_params(..., "
+                             "dtype=np.float64)), or divide the column by a power of ten")
+    return cast  # finite numbers whose sum overflows: still fine
 
 
 def _check_X(X, params, name="X"):
@@ -1015,39 +1345,49 @@ def _check_X(X, params, name="X"):
         raise ValueError(f"{name}'s columns are not the ones the network was trained on, in that order.\n"
                          f"  trained on: {list(known)}\n  got:        {list(names)}\n"
                          f"Select them in order: {name}[list(params['feature_names'])]")
-    dtype = params["W1"].dtype
-    try:
-        X = np.asarray(X, dtype=dtype)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be a numeric array of shape (n_samples, n_features): {error}") from None
+    X = _as_numbers(X, name, params["W1"].dtype)
     n_in = params["W1"].shape[0]
     if X.ndim != 2:
-        hint = " (one sample: X.reshape(1, -1); one feature: X.reshape(-1, 1))" if X.ndim == 1 else ""
+        hint = (" (one sample: X.reshape(1, -1); one feature: X.reshape(-1, 1))" if X.ndim == 1 else
+                f" (images or other grids: flatten each sample, {name}.reshape(len({name}), -1))"
+                if X.ndim > 2 else "")
         raise ValueError(f"{name} must be 2-D (n_samples, n_features); got shape {X.shape}{hint}")
     if X.shape[1] != n_in or X.shape[0] == 0:
         raise ValueError(f"{name} has shape {X.shape}; the network expects (n_samples >= 1, {n_in}) "
                          f"since W1 is {params['W1'].shape}")
-    _check_finite(X, name)
-    if "input_mean" in params and "input_std" in params and len(params["input_mean"]) == n_in:
-        if _off_scale(X, np.asarray(params["input_mean"]), np.asarray(params["input_std"])):
-            _warn(f"{name} is on another scale from the data the network was trained on (its columns' means "
-                  "sit many training standard deviations away): was it left unscaled? Scale it as the "
-                  "training data was, e.g. nn.scale(X, s) with the scaler s = nn.fit_scaler(X_train)")
+    if "x_mean" in params and "x_std" in params:
+        why = _off_scale(X, np.asarray(params["x_mean"]), np.asarray(params["x_std"]))
+        if why:
+            _warn(f"{name} is on another scale from the data the network was trained on ({why}). The "
+                  "network takes data as train got it, unscaled: pass it as it was, without scaling it, "
+                  "and scale no part by hand")
     return X
 
 
 def _off_scale(X, mean, std):
-    """Whether X sits far from training data of this mean and std, per column: the shift of its mean
-    in training standard deviations. The median column judges (1.5 with 20 rows or more to average,
-    3 with fewer), and any column 50 or 100 away: a few sparse columns (a pixel that is rarely on)
-    shift a little on healthy data, and a column left unscaled shifts by hundreds. Columns constant
-    in training are skipped. Thresholds from healthy and unscaled splits of eight scikit-learn sets."""
+    """Why X seems to come from another scale than training data of this mean and std, or "".
+
+    Per column, the shift of X's mean and the ratio of its spread, in training standard deviations.
+    The median column judges (a shift of 1.5 with 20 rows or more to average, 3 with fewer; a
+    spread 4 times larger or smaller, with 20 rows or more), and any column shifted by 50 or 100:
+    a few sparse columns (a pixel that is rarely on) move a little on healthy data, and a column
+    scaled or left unscaled moves by far more. Columns constant in training are skipped.
+    """
     known = std > 1e-6 * std.max() if std.size and std.max() > 0 else np.zeros(std.shape, bool)
     if not known.any():
-        return False
-    shift = np.abs(X.mean(axis=0, dtype=np.float64)[known] - mean[known]) / std[known]
+        return ""
+    x_mean, x_std = _column_stats(X)
+    shift = np.abs(x_mean[known] - mean[known]) / std[known]
     median, largest = (1.5, 50) if X.shape[0] >= 20 else (3, 100)
-    return bool(np.median(shift) > median or shift.max() > largest)
+    if np.median(shift) > median or shift.max() > largest:
+        return f"its columns' means sit a median {np.median(shift):.3g} training standard deviations away"
+    if X.shape[0] >= 20:
+        with np.errstate(divide="ignore"):
+            ratio = np.abs(np.log(x_std[known] / std[known]))
+        if np.median(ratio) > math.log(4):
+            return (f"its columns spread a median {math.exp(np.median(ratio)):.3g} times more or less "
+                    "than the training data's")
+    return ""
 
 
 def _column_stats(A):
@@ -1061,37 +1401,26 @@ def _column_stats(A):
     return mean, np.sqrt(square_sum / A.shape[0])
 
 
-def _check_finite(array, name):
-    # The sum of finite numbers is finite unless it overflows: one pass, and no array of booleans
-    # the size of the data, unless something is wrong (then the full check finds the row).
-    if np.isfinite(np.sum(array, dtype=np.float64)):
-        return
-    if not np.isfinite(array).all():
-        row = int(np.argwhere(~np.isfinite(array))[0][0])
-        raise ValueError(f"{name} contains NaN or infinity (first in row {row}); "
-                         "remove or impute those values before training")
-
-
 def _check_Y(Y, params, n, name="Y"):
     """Targets as an (n, k) array of the params' dtype; softmax labels become one-hot rows."""
     output, k = params["output"], params[f"W{depth(params)}"].shape[1]
-    Y = np.asarray(Y)
-    if output == "softmax" and Y.ndim == 1:
-        return _one_hot(Y, n, k, name).astype(params["W1"].dtype)
+    if getattr(Y, "ndim", None) == 2 and hasattr(Y, "columns") and k == 1:
+        raise ValueError(f"{name} is a DataFrame of shape {Y.shape}; pass its column as a 1-D array, "
+                         f"e.g. {name}.to_numpy().ravel() or df['target']")
+    if output in ("sigmoid", "softmax"):
+        labels = np.asarray(Y)
+        if labels.dtype.kind in "USO":
+            raise ValueError(f"{name} must be numeric; got dtype {labels.dtype} with values like "
+                             f"{labels.ravel()[:3].tolist()}" + _LABEL_HINT[output])
+    if output == "softmax" and np.ndim(Y) == 1:
+        return _one_hot(_as_numbers(Y, name, np.float64), n, k, name).astype(params["W1"].dtype)
+    Y = _as_numbers(Y, name, params["W1"].dtype)
     if Y.ndim == 1 and k == 1:
         Y = Y[:, None]  # a 1-D target of a single output is a column, never broadcast to (n, n)
     if Y.shape != (n, k):
         hint = {1: " (or (n,) for a single output)"}.get(k, " (or integer labels (n,))" if output == "softmax" else "")
         raise ValueError(f"{name} has shape {Y.shape}; expected {(n, k)} to match the network's "
                          f"{k} output{'s' * (k > 1)} and the {n} samples of X{hint}")
-    try:
-        if Y.dtype.kind in "USO":
-            raise TypeError("strings are labels, not numbers")
-        Y = Y.astype(params["W1"].dtype, copy=False)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be numeric; got dtype {Y.dtype} with values like "
-                         f"{Y.ravel()[:3].tolist()}" + _LABEL_HINT.get(output, "")) from None
-    _check_finite(Y, name)
     if output in ("sigmoid", "softmax") and (Y.min() < 0 or Y.max() > 1):
         raise ValueError(f"{output} targets must lie in [0, 1]; got values from {Y.min():g} to {Y.max():g}"
                          + _LABEL_HINT[output])
@@ -1113,23 +1442,12 @@ _LABEL_HINT = {
 }
 
 
-def _check_softmax_width(k, output):
-    if output == "softmax" and k < 2:
-        raise ValueError(f"a softmax over {k} output is always 1 and learns nothing; use at least 2 "
-                         "outputs, or output='sigmoid' with 1 output for two classes")
-
-
 def _one_hot(labels, n, k, name="Y"):
     if labels.shape[0] != n:
         raise ValueError(f"{name} has {labels.shape[0]} labels; expected {n}, one per sample of X")
-    if labels.dtype.kind == "f" and not np.isfinite(labels).all():
-        _check_finite(labels, name)
-    if labels.dtype.kind not in "iu":
-        whole = labels.dtype.kind == "f" and np.isfinite(labels).all() and (labels == np.round(labels)).all()
-        if not whole:
-            raise ValueError(f"softmax labels must be integers 0..{k - 1}; got dtype {labels.dtype} "
-                             f"with values like {labels[:3].tolist()}. Map any labels to 0..{k - 1} "
-                             "first: classes, y = np.unique(y, return_inverse=True)")
+    if not (labels == np.round(labels)).all():
+        raise ValueError(f"softmax labels must be integers 0..{k - 1}; got values like {labels[:3].tolist()}. "
+                         f"Map any labels to 0..{k - 1} first: classes, y = np.unique(y, return_inverse=True)")
     low, high = labels.min(), labels.max()
     if low < 0 or high >= k:
         hint = (f". Labels start at 0: for labels 1..{k} pass y - 1" if low >= 1 and high == k else
@@ -1143,15 +1461,16 @@ def _one_hot(labels, n, k, name="Y"):
 
 
 def _check_cache(cache, params):
-    """Check that cache holds A0, ..., AD with as many rows as X and the widths of these layers."""
+    """Check that cache holds A0, ..., AD and ZD with as many rows as X and these layers' widths."""
     D = depth(params)
     A0 = cache.get("A0") if isinstance(cache, dict) else None
     n = A0.shape[0] if getattr(A0, "ndim", 0) == 2 else None
     widths = [params["W1"].shape[0]] + [params[f"W{l}"].shape[1] for l in range(1, D + 1)]
-    for l, width in enumerate(widths):
-        if n is None or getattr(cache.get(f"A{l}"), "shape", None) != (n, width):
+    named = [(f"A{l}", width) for l, width in enumerate(widths)] + [(f"Z{D}", widths[-1])]
+    for key, width in named:
+        if n is None or getattr(cache.get(key), "shape", None) != (n, width):
             shapes = {k: np.shape(v) for k, v in cache.items()} if isinstance(cache, dict) else cache
-            raise ValueError(f"cache['A{l}'] must have shape (n, {width}) for these params; "
+            raise ValueError(f"cache[{key!r}] must have shape (n, {width}) for these params; "
                              f"got {shapes!s:.200}. Pass the cache that forward returned for these params")
 
 
@@ -1160,24 +1479,24 @@ _SKLEARN_NAMES = {"max_iter": "epochs", "alpha": "l2", "early_stopping": "valida
                   "verbose": "log_every", "learning_rate_init": "lr", "learning_rate": "lr (and schedule)",
                   "n_iter_no_change": "patience", "random_state": "seed", "solver": "optimizer",
                   "validation_fraction": "validation=(X_val, y_val)", "shuffle": "(always on)",
+                  "warm_start": "resume=history", "n_jobs": "threads",
                   "hidden_layer_sizes": "init_params(layer_sizes, ...)", "activation": "init_params(..., hidden, ...)"}
 
 
 def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, schedule, l2, validation,
-                 patience, log_every, callback, unknown):
+                 patience, log_every, callback, standardize, resume, threads, unknown):
     """Every check of train's inputs; returns X, Y, X_val, Y_val, batch, log_every, feature names
-    and the columns' (mean, std) of X.
-
-    Also warns (ScaleWarning, once per kind) about data that is legal but almost surely a mistake.
-    """
+    and the number of threads. Also warns (ScaleWarning) about a validation set that is the training
+    set itself and about y given as a column."""
     if unknown:
         key = next(iter(unknown))
         ours = _SKLEARN_NAMES.get(key)
         hint = (f"; scikit-learn calls it {key}, nn.train calls it {ours}" if ours else
                 "; train's settings are epochs, lr, batch_size, optimizer, momentum, schedule, l2, "
-                "validation, patience, seed, log_every, callback")
+                "validation, patience, seed, log_every, callback, standardize, resume, threads")
         raise TypeError(f"train() got an unexpected keyword argument {key!r}{hint}")
     _check_params(params)
+    _check_finite_params(params)
     names = _feature_names(X)
     X = _check_X(X, params)
     column_y = np.ndim(Y) == 2 and np.shape(Y)[1] == 1 and params["output"] != "softmax"
@@ -1188,20 +1507,25 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
         _check_positive(l2, "l2")
     n = X.shape[0]
     batch = n if batch_size is None else min(_check_positive(batch_size, "batch_size", integer=True), n)
-    if optimizer not in ("sgd", "adam"):
-        raise ValueError(f"optimizer must be 'sgd' or 'adam'; got {optimizer!r}")
-    _check_momentum(momentum)
+    _check_choice(optimizer, "optimizer", ("sgd", "adam"), "an optimizer")
+    _check_fraction(momentum, "momentum", zero_ok=True)
     if momentum and optimizer != "sgd":
         raise ValueError(f"momentum={momentum} goes with optimizer='sgd'; Adam keeps its own running "
                          "average of the gradient (beta1), so leave momentum at 0 with 'adam'")
     if schedule not in (None, "cosine"):
         raise ValueError(f"schedule must be None or 'cosine'; got {schedule!r}")
+    if not isinstance(standardize, (bool, np.bool_)):
+        raise ValueError(f"standardize must be True or False; got {standardize!r}")
     X_val = Y_val = None
     if validation is not None:
         if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
             raise ValueError(f"validation must be a pair (X_val, Y_val); got {type(validation).__name__}")
         X_val = _check_X(validation[0], {**params, "feature_names": names}, "X_val")
         Y_val = _check_Y(validation[1], params, X_val.shape[0], "Y_val")
+        if X_val.shape == X.shape and np.array_equal(X_val[:50], X[:50]) and np.array_equal(X_val, X):
+            _warn("validation=(X_val, y_val) holds the training data itself, so val_loss measures how well "
+                  "the network fits what it learned from, not new data. Hold a part out: e.g. "
+                  "X_train, X_val, y_train, y_val = sklearn.model_selection.train_test_split(X, y)")
     if patience is not None:
         patience = _check_positive(patience, "patience", integer=True)
         if validation is None:
@@ -1214,40 +1538,29 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be a function callback(epoch, history, params) or None; "
                          f"got {callback!r}")
-    x_stats = _warn_about_scale(X, Y, X_val, Y_val, params["output"], column_y)
-    return X, Y, X_val, Y_val, batch, log_every, names, x_stats
-
-
-def _warn_about_scale(X, Y, X_val, Y_val, output, column_y):
-    """Warn once for each mistake of scale that trains without error but gives a poor model;
-    return X's columns' (mean, std), which train keeps."""
-    fix = ("Standardise with the training part's statistics: s = nn.fit_scaler(X_train), then "
-           "nn.scale(X, s) for every part (README.md, 'Scaling your data')")
-    mean, spread = stats = _column_stats(X)
-    rms = np.sqrt(mean ** 2 + spread ** 2)  # per column; 1 for standardised data, whatever its sign
-    if rms.max() > 10:
-        _warn(f"X is far from standardised: a column has root-mean-square {rms.max():.3g} (standardised "
-              f"data has 1), which saturates units and slows or stops learning. {fix}")
-    elif np.median(spread[spread > 0]) < 0.01 if (spread > 0).any() else False:
-        _warn(f"X is far from standardised: its columns' spread is a median {np.median(spread[spread > 0]):.3g} "
-              f"(standardised data has 1), so the first layer's weights must grow huge to see it. {fix}")
-    y_mean, y_spread = _column_stats(Y)
-    y_rms = np.sqrt(y_mean ** 2 + y_spread ** 2)
-    if output == "linear" and (y_rms.max() > 10 or y_spread.min() < 0.1):
-        _warn(f"the regression targets are far from standardised (root-mean-square {y_rms.max():.3g}, "
-              f"standard deviation {y_spread.min():.3g}; standardised targets have 1 and 1): training "
-              "is slow and the loss is out of proportion. Scale y too: sy = nn.fit_scaler(y_train), train on "
-              "nn.scale(y_train, sy), and turn predictions back with nn.unscale(nn.predict(params, X), sy)")
+    threads = _default_threads() if threads is None else _check_positive(threads, "threads", integer=True)
+    if resume is not None:
+        _check_resume(resume, params, epochs, n, batch, optimizer, momentum, standardize, X_val)
     if column_y:
         _warn("y is a column (n, 1). Training is right, but nn.predict returns (n,) for one output, and "
               "comparing it with a column broadcasts to (n, n), a wrong number: pass y.ravel() (and "
               "compare predictions with y_test.ravel())")
-    if X_val is not None:
-        for part, val_part, train_stats in (("X_val", X_val, stats), ("Y_val", Y_val, (y_mean, y_spread))):
-            if part == "Y_val" and output != "linear":
-                continue
-            if _off_scale(val_part, *train_stats):
-                _warn(f"{part} is on another scale from the training data (its columns' means sit many "
-                      "training standard deviations away): was one part scaled and the other not? "
-                      "Scale every part with the training part's statistics (nn.fit_scaler)")
-    return stats
+    return X, Y, X_val, Y_val, batch, log_every, names, threads
+
+
+def _check_resume(resume, params, epochs, n, batch, optimizer, momentum, standardize, X_val):
+    state = resume.get("state") if isinstance(resume, dict) else None
+    if not isinstance(state, dict) or "settings" not in state:
+        raise ValueError("resume must be the history that train returned for the run to continue")
+    keys = param_keys(params)
+    now = _resume_settings(n, batch, optimizer, momentum, standardize, X_val, keys, params)
+    changed = [name for name in now if now[name] != state["settings"].get(name)]
+    if changed:
+        name = changed[0]
+        raise ValueError(f"resume continues a run exactly, so {name} must be as it was: the run had "
+                         f"{state['settings'].get(name)!r}, this call has {now[name]!r}. To train on with "
+                         "other settings, start afresh from the params (a warm start): train(params, ...)")
+    done = len(resume["loss"])
+    if epochs <= done and not state["at"]:
+        raise ValueError(f"epochs counts the total with resume; the run has had {done} already, so pass "
+                         f"epochs > {done} (e.g. epochs={2 * done})")
