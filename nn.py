@@ -318,15 +318,16 @@ def gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
     errs by about h^2 (the curvature) plus eps L / h (rounding): about 1e-10 at h = 1e-5 in float64.
     It always runs in float64, on a float64 copy of params whatever their dtype: in float32 the
     rounding alone (1e-7 L / h) would be as large as the slopes. Each entry's error is
-    |analytic - numeric| / max(|analytic| + |numeric|, 1e-3 g, 1e-8), where g is the largest
-    |analytic| of its key: an entry a thousand times smaller than its key's largest is judged
-    against that scale, where rounding cannot fail it, and 1e-8 keeps 0 / 0 away. Below 1e-6
-    everywhere means backward is right.
+    |analytic - numeric| / max(|analytic| + |numeric|, 1e-3 g, 1e6 r, 1e-8), where g is the
+    largest |analytic| of its key and r = 4 eps L / h the rounding of a numerical slope: an entry
+    far smaller than its key's largest, or than what rounding alone can move, is judged against
+    that scale instead of failing on noise, and 1e-8 keeps 0 / 0 away. Below 1e-6 everywhere means
+    backward is right.
 
     A wrong hidden derivative g' spoils the layers below the last (their gradients pass through g'),
     never W_D and b_D. An entry whose +h and -h runs switch some ReLU unit on or off (a pre-activation
     within h of ReLU's kink at 0) has no slope to compare, so it is skipped; a key whose entries are
-    all skipped reports 0.0. Each entry costs two forward passes: use a few samples, or
+    all skipped raises a ValueError. Each entry costs two forward passes: use a few samples, or
     max_per_key entries per key, drawn with a generator made from seed.
     """
     _check_params(params)
@@ -344,6 +345,7 @@ def gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
     if not math.isfinite(base):
         raise ValueError(f"the loss is {base} at these params, so there is no slope to check")
     analytic = _backward(params, cache, Y)
+    noise = 1e6 * 4 * np.finfo(np.float64).eps * abs(base) / h  # entries this small differ by rounding alone
     relu_net = params["hidden"] == "relu"
     rng = np.random.default_rng(seed)
     errors = {}
@@ -352,8 +354,8 @@ def gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
         indices = list(np.ndindex(value.shape))
         if max_per_key is not None and len(indices) > max_per_key:
             indices = [indices[i] for i in rng.choice(len(indices), max_per_key, replace=False)]
-        floor = max(1e-3 * float(np.abs(analytic[key]).max()), 1e-8)
-        worst = 0.0
+        floor = max(1e-3 * float(np.abs(analytic[key]).max()), noise, 1e-8)
+        worst, checked = 0.0, 0
         for index in indices:
             shifted = value.copy()
             shifted[index] = value[index] + h
@@ -364,7 +366,11 @@ def gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
                 continue  # the two runs straddle ReLU's kink: no slope there to compare with
             numeric = (_loss(up[f"Z{D}"], Y, output) - _loss(down[f"Z{D}"], Y, output)) / (2 * h)
             a = analytic[key][index]
-            worst = max(worst, abs(a - numeric) / max(abs(a) + abs(numeric), floor))
+            worst, checked = max(worst, abs(a - numeric) / max(abs(a) + abs(numeric), floor)), checked + 1
+        if not checked:
+            raise ValueError(f"every entry of {key} tried moves some ReLU unit across its kink at 0 for "
+                             "these samples, so none could be checked: use other samples (a row of zeros "
+                             "with zero biases puts every unit on the kink)")
         errors[key] = float(worst)
     return errors
 
@@ -635,7 +641,9 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     trained = _fold({**start, **{key: view.copy() for key, view in _views(final, start, keys).items()}},
                     stats, base_epochs + epoch)
     history["best_epoch"] = best_epoch
-    history["ended"] = _ending(stopped, epoch, epochs, history, best_epoch, returned_best, at, n, batch)
+    nothing = _nothing_learned(history, Y, output) if epoch and stopped != "interrupted" else ""
+    history["ended"] = _ending(stopped, epoch, epochs, history, best_epoch, returned_best, at, n, batch,
+                               still_falling_helps=not nothing)
     if epoch and params["hidden"] == "relu" and D > 1 and stopped != "interrupted":
         history["ended"] += _dead_units(net, (X[:1000] - x_mean) / x_std if stats else X[:1000])
     history["state"] = {"theta": theta, "m": m, "v": v, "t": t, "rng": epoch_rng, "at": at,
@@ -644,8 +652,8 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
                         "settings": _resume_settings(n, batch, optimizer, momentum, standardize, X_val, keys, start)}
     if log_every is not None:
         print(history["ended"], flush=True)
-    if epoch and stopped != "interrupted":
-        _warn_if_nothing_learned(history, Y, output)
+    if nothing:
+        _warn_nothing_learned(nothing)
     return trained, history
 
 
@@ -771,7 +779,7 @@ def _log_line(epoch, epochs, history, best_epoch, elapsed, first_epoch=1):
     return line + f"  {elapsed:.1f} s" + (f", ~{left:.1f} s left" if epoch < epochs else "")
 
 
-def _ending(stopped, epoch, epochs, history, best_epoch, returned_best, at, n, batch):
+def _ending(stopped, epoch, epochs, history, best_epoch, returned_best, at, n, batch, still_falling_helps=True):
     """The sentence that says how training ended and which epoch's params are returned."""
     if stopped == "early":
         return (f"stopped early after epoch {epoch}: the validation loss had not improved for "
@@ -793,7 +801,7 @@ def _ending(stopped, epoch, epochs, history, best_epoch, returned_best, at, n, b
     ending = f"ran all {epochs} epochs; returning {returned}"
     if best_epoch is not None and not returned_best and best_epoch < epoch:
         ending += f" (the validation loss was lowest at epoch {best_epoch}; patience=N returns that one)"
-    if len(watched) >= 2 and min(watched[-tail:]) < 0.99 * min(watched[:-tail]):
+    if still_falling_helps and len(watched) >= 2 and min(watched[-tail:]) < 0.99 * min(watched[:-tail]):
         return (ending + f". The {name} was still falling ({1 - min(watched[-tail:]) / min(watched[:-tail]):.1%}"
                 f" lower over the last {tail} epoch{'s' * (tail > 1)}): more epochs would help")
     return ending
@@ -806,27 +814,30 @@ def _dead_units(net, X):
         dead = int(np.all(cache[f"A{l}"] <= 0, axis=0).sum())
         units = cache[f"A{l}"].shape[1]
         if dead > units / 2:
-            return (f". {dead} of layer {l}'s {units} ReLU units never fire on the training data, so "
-                    "they learn nothing: try a smaller lr, and nn.look_inside(params, X, y) to see them")
+            return (f". {dead} of layer {l}'s {units} ReLU units never fire on the training data, so they "
+                    "learn nothing (Adam with l2 prunes units a simple target does not need); if the loss "
+                    "is poor, try a smaller lr or l2=0, and nn.look_inside(params, X, y) to see them")
     return ""
 
 
-def _warn_if_nothing_learned(history, Y, output):
-    """One ScaleWarning when training ends worse than it began, or stuck no better than a constant.
-
-    A run still falling fast is not warned about (its closing line says more epochs would help).
-    """
+def _nothing_learned(history, Y, output):
+    """Why a run of 5 epochs or more learned (almost) nothing, or "" if it learned: it ended worse
+    than it began, worse than always predicting a constant, or stuck no better than that constant."""
     losses, constant = history["loss"], _constant_loss(Y, output)
     final, first = losses[-1], losses[0]
     tail = max(1, len(losses) // 10)
     stuck = min(losses[-tail:]) > 0.99 * min(losses[:-tail] or losses)
-    if len(losses) >= 5 and final > 1.01 * first:
-        why = f"the final training loss {final:.4g} is higher than the first epoch's {first:.4g}"
-    elif len(losses) >= 5 and final >= 0.99 * constant and stuck:
-        why = (f"the final training loss {final:.4g} has stopped falling no better than predicting "
-               f"a constant ({constant:.4g})")
-    else:
-        return
+    if len(losses) < 5:
+        return ""
+    if final > 1.01 * first:
+        return f"the final training loss {final:.4g} is higher than the first epoch's {first:.4g}"
+    if final > 1.01 * constant or (final >= 0.99 * constant and stuck):
+        return (f"the final training loss {final:.4g} is no better than predicting a constant "
+                f"({constant:.4g})")
+    return ""
+
+
+def _warn_nothing_learned(why):
     _warn(f"training learned (almost) nothing: {why}. Usual causes: a learning rate far too large "
           "(try lr=0.001) or too small; ReLU units that died, or gradients that vanish in a deep "
           "sigmoid or tanh network (nn.look_inside shows both). nn.sanity_check(params, X, y) tests "
@@ -1131,6 +1142,7 @@ def load_params(path):
         with open(path, "rb") as file:
             head = file.read(8)
         what = ("a single .npy array" if head.startswith(b"\x93NUMPY") else
+                "a damaged or truncated .npz (its zip directory is missing)" if head.startswith(b"PK") else
                 "a pickle, which load_params never unpickles (it could run code)" if head[:1] == b"\x80" else
                 "not an .npz archive")
         raise ValueError(f"{path} is {what}, not a network that save_params wrote")
@@ -1194,7 +1206,8 @@ def _check_headers(headers, path):
     while f"W{l}" in headers:
         W, b = headers[f"W{l}"][0], headers.get(f"b{l}", (None,))[0]
         if len(W) != 2 or b != (W[1],) or (n_prev is not None and W[0] != n_prev):
-            raise ValueError(f"{path}: W{l} {W} and b{l} {b} do not make layer {l} of a network")
+            got = f"b{l} {b}" if b is not None else f"no b{l}"
+            raise ValueError(f"{path}: W{l} {W} and {got} do not make layer {l} of a network")
         n_prev, l = W[1], l + 1
 
 
@@ -1381,9 +1394,9 @@ def _off_scale(X, mean, std):
     median, largest = (1.5, 50) if X.shape[0] >= 20 else (3, 100)
     if np.median(shift) > median or shift.max() > largest:
         return f"its columns' means sit a median {np.median(shift):.3g} training standard deviations away"
-    if X.shape[0] >= 20:
-        with np.errstate(divide="ignore"):
-            ratio = np.abs(np.log(x_std[known] / std[known]))
+    varies = x_std[known] > 0  # a column held constant (a slice through the inputs) has no spread to judge
+    if X.shape[0] >= 20 and varies.sum() >= known.sum() / 2:
+        ratio = np.abs(np.log(x_std[known][varies] / std[known][varies]))
         if np.median(ratio) > math.log(4):
             return (f"its columns spread a median {math.exp(np.median(ratio)):.3g} times more or less "
                     "than the training data's")

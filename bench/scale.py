@@ -3,6 +3,7 @@
     python bench/scale.py                  # the three workloads below (about 12 minutes on 2 cores)
     python bench/scale.py --quick          # a tenth of the samples, fewer repeats: a quick look
     python bench/scale.py --workloads 1,2  # choose workloads; also --repeats N, --no-memory, --memory-only
+    python bench/scale.py --threads 4      # nn.train(..., threads=4); default: the cores NumPy's BLAS uses
     pip install torch==2.13.0 scikit-learn # optional contenders; each is skipped, with a message, if missing
 
 The data has MNIST's shape and nothing of its content: X standard normal (n, 784), labels 0..9
@@ -13,6 +14,9 @@ backward, one Adam step (lr 1e-3, betas 0.9 and 0.999, eps 1e-8, no weight penal
   nn.train float64 / float32   nn.train(params, X, y, epochs=1, lr=1e-3, batch_size=128, l2=0.0, ...)
                                on params made by init_params(..., dtype=...) and X of that dtype;
                                the time includes train's checks of its inputs, as a user sees it.
+                               threads=--threads is passed only to an nn.train that has the setting
+                               (issue 21); the report names how many threads it used, which is
+                               --threads if given, else nn._default_threads(), as nn.train decides.
   PyTorch float64 / float32    a plain loop: torch.randperm per epoch, X[index] per batch,
                                nn.Sequential of Linear + ReLU, F.cross_entropy, torch.optim.Adam;
                                torch.set_num_threads(the machine's cores).
@@ -38,6 +42,7 @@ workloads and faster than PyTorch float32 on all three; float64 within 1.5x of i
 """
 
 import argparse
+import inspect
 import json
 import os
 import platform
@@ -62,6 +67,23 @@ CONTENDERS = ["nn.train f64", "nn.train f32", "PyTorch f64", "PyTorch f32", "sci
               "products f64", "products f32"]
 MEMORY_CONTENDERS = CONTENDERS[:5]  # the products' arrays are what they are: nothing to measure
 GOAL_FLOOR, GOAL_TORCH = 1.5, 1.0
+NN_OPTIONS = {}  # more keywords for nn.train: {"threads": --threads} when nn.train has the setting
+
+
+def has_threads():
+    """Whether this nn.py's train takes threads= (issue 21); older ones do not."""
+    return "threads" in inspect.signature(nn.train).parameters
+
+
+def threads_line(threads):
+    """How many threads nn.train uses for the optimizer's passes, worked out as nn.train does."""
+    if not has_threads():
+        return "threads: n/a (this nn.py has no threads setting)"
+    if threads is not None:
+        return f"threads: {threads} (--threads {threads})"
+    if hasattr(nn, "_default_threads"):
+        return f"threads: {nn._default_threads()} (threads=None: nn._default_threads())"
+    return "threads: n/a (nn.train takes threads=, but this nn.py has no _default_threads())"
 
 
 def have(module):
@@ -89,7 +111,7 @@ def nn_contender(sizes, X, y):
 
     def run():
         nn.train(params, X, y, epochs=1, lr=LR, batch_size=BATCH, optimizer="adam", l2=0.0,
-                 seed=SEED, log_every=None)
+                 seed=SEED, log_every=None, **NN_OPTIONS)
     return run
 
 
@@ -214,6 +236,8 @@ def child(label, n, sizes):
 def measure_memory(label, n, sizes):
     command = [sys.executable, os.path.abspath(__file__), "--child", label, "--n", str(n),
                "--sizes", ",".join(map(str, sizes))]
+    if NN_OPTIONS.get("threads") is not None:
+        command += ["--threads", str(NN_OPTIONS["threads"])]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         return None, done.stderr.strip().splitlines()[-1:]
@@ -237,9 +261,10 @@ def needs_mib(n, sizes, itemsize):
 # The run
 
 
-def describe_machine():
+def describe_machine(threads):
     lines = [f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} cores, "
-             f"load average {os.getloadavg()[0]:.2f} (above 0 means others share the cores)"]
+             f"load average {os.getloadavg()[0]:.2f} (above 0 means others share the cores)",
+             "nn.train " + threads_line(threads)]
     blas = [f"{key}={os.environ[key]}" for key in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE",
                                                   "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
             if key in os.environ]
@@ -309,11 +334,19 @@ def main(argv=None):
     parser.add_argument("--repeats", type=int, default=None, help="timed runs per contender (best taken)")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak-memory subprocesses")
     parser.add_argument("--memory-only", action="store_true", help="only the peak-memory table")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads= for nn.train (default None: the cores NumPy's BLAS uses)")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # internal: one memory measurement
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--sizes", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore", nn.ScaleWarning)  # random labels: "learned nothing" is right
+    if args.threads is not None and args.threads < 1:
+        parser.error(f"--threads takes 1 or more; got {args.threads}")
+    if args.threads is not None and not has_threads():
+        parser.error("--threads: this nn.py's train has no threads setting")
+    if has_threads():
+        NN_OPTIONS["threads"] = args.threads
     if args.child:
         if have("torch"):
             import torch
@@ -326,7 +359,7 @@ def main(argv=None):
     except (ValueError, AssertionError):
         parser.error(f"--workloads takes numbers from {sorted(WORKLOADS)}, like 1,2; got {args.workloads!r}")
 
-    print("\n".join(describe_machine()), flush=True)
+    print("\n".join(describe_machine(args.threads)), flush=True)
     results, memory = {}, {}
     for number in chosen:
         n, sizes = WORKLOADS[number]
@@ -345,15 +378,16 @@ def main(argv=None):
                     print(f"  memory {label}: {memory[number][label]}", flush=True)
 
     if results:
-        report_times(chosen, results, args.quick)
+        report_times(chosen, results, args.quick, args.threads)
     if memory:
         report_memory(chosen, memory, args.quick)
 
 
-def report_times(chosen, results, quick):
+def report_times(chosen, results, quick, threads):
     labels = [label for label in CONTENDERS if available(label)]
     skipped = [label for label in CONTENDERS if not available(label)]
-    print(f"\nSeconds for one epoch (best of the repeats; load average now {os.getloadavg()[0]:.2f}):\n")
+    print(f"\nSeconds for one epoch (best of the repeats; load average now {os.getloadavg()[0]:.2f}; "
+          f"nn.train {threads_line(threads)}):\n")
     rows = []
     for number in chosen:
         n, sizes = WORKLOADS[number]

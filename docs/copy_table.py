@@ -60,9 +60,14 @@ def public_functions(source):
     return [node.name for node in tree.body if isinstance(node, ast.FunctionDef) and not node.name.startswith("_")]
 
 
+def read(path):
+    with open(path) as file:
+        return file.read()
+
+
 def copy_of(name, source=None):
     """The text to paste for `name`: its imports, then every definition it needs, in file order."""
-    source = source if source is not None else open(NN).read()
+    source = source if source is not None else read(NN)
     pieces, imports = definitions(source)
     lines = source.splitlines()
     chosen = needs(name, pieces)
@@ -73,7 +78,7 @@ def copy_of(name, source=None):
 
 
 def table(source=None):
-    source = source if source is not None else open(NN).read()
+    source = source if source is not None else read(NN)
     pieces, imports = definitions(source)
     rows = ["| function | lines to copy | copy with it |", "| --- | --- | --- |"]
     for name in public_functions(source):
@@ -89,7 +94,7 @@ def table(source=None):
 def main(argv):
     text = table()
     if "--write" in argv:
-        guide = open(GUIDE).read()
+        guide = read(GUIDE)
         start, end = guide.index(BEGIN) + len(BEGIN), guide.index(END)
         with open(GUIDE, "w") as file:
             file.write(guide[:start] + "\n" + text + "\n" + guide[end:])
