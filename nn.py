@@ -31,15 +31,6 @@ comes only from a generator made from the seed you hand in.
 """
 
 import math
-import os
-import signal
-import sys
-import tempfile
-import threading
-import time
-import warnings
-import zipfile
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -231,6 +222,8 @@ def _plain_train(params, X, Y, *, epochs, lr, batch_size, optimizer="adam", mome
     takes one step per mini-batch; optimizer "adam", or "sgd" with momentum in [0, 1); l2 adds
     (l2 / 2) ||W_l||^2 for each weight matrix to what is minimised. `train` runs the same loop.
     """
+    if optimizer not in ("adam", "sgd") or Y.ndim != 2 or len(Y) != len(X):  # the two silent mistakes
+        raise ValueError("optimizer must be 'adam' or 'sgd', and Y an (n, k) array (softmax: one-hot rows)")
     params = {key: (value.copy() if isinstance(value, np.ndarray) else value) for key, value in params.items()}
     keys, D, n = param_keys(params), depth(params), X.shape[0]
     m = {key: np.zeros_like(params[key]) for key in keys}  # Adam's running mean, or momentum's velocity
@@ -262,7 +255,18 @@ def _plain_train(params, X, Y, *, epochs, lr, batch_size, optimizer="adam", mome
 # Part 2. The same math, with its inputs checked
 #
 # Each public function checks what it is given (Part 5) and then calls the Part 1 function that does
-# the math, so the gradient checks below test exactly what training runs.
+# the math, so the gradient checks below test exactly what training runs. Parts 2 to 5 also use the
+# standard library below; Part 1 needs only math and NumPy, so that it runs when copied alone.
+
+import os  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+import zipfile  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
 
 def forward(params, X):
@@ -437,46 +441,34 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
           callback=None, standardize=True, resume=None, threads=None, **unknown):
     """Fit the network to (X, Y); return (trained params, history). The params passed in are not changed.
 
-    Give X and Y as they are, unscaled. With standardize=True (the default) train centres and scales
-    every column of X, and of Y for a linear output, by the training data's mean and standard
-    deviation, learns on those, and folds the scaling into the first and last layers before it
-    returns (README.md, section 13): the network it returns takes raw X and gives y in its own
-    units, and carries the statistics ("x_mean", "x_std", and "y_mean", "y_std"). Training it again
-    reuses them. standardize=False trains on the numbers exactly as given.
+    X and Y go in raw. train standardises each column of X (and of Y, for a linear output) with the
+    training data's mean and spread, learns on that, and folds the scaling into the first and last
+    layers (README.md, section 13): the network returned takes raw X, gives y in its own units and
+    carries the statistics ("x_mean", "x_std", "y_mean", "y_std"), which a second call reuses.
+    standardize=False trains on the numbers exactly as given.
 
-    Each epoch shuffles the samples with a generator made from `seed` and takes one step per
-    mini-batch of `batch_size` (the last may be smaller; None: one step on all of X). optimizer is
-    "adam" or "sgd"; with "sgd", momentum in [0, 1) adds a velocity. schedule: None (constant lr) or
-    "cosine". l2 > 0 adds (l2 / 2) sum ||W_l||^2 over the weights (not the biases) to what is
-    minimised, like scikit-learn's alpha; 0 turns it off.
+    Each epoch shuffles the samples with a generator made from `seed` and takes one step per batch
+    of `batch_size` (None: all of X). optimizer "adam", or "sgd" with momentum in [0, 1); schedule
+    None or "cosine"; l2 adds (l2 / 2) sum ||W_l||^2 (scikit-learn's alpha; biases are not
+    penalised). validation=(X_val, Y_val), raw too, is scored after every epoch; patience=N stops
+    when it has not improved for N epochs and returns the best epoch's params.
 
-    validation=(X_val, Y_val), raw too, computes the validation loss after every epoch; patience=N
-    then stops once it has not improved for N epochs and returns the params of its best epoch.
+    history["loss"][e - 1] is epoch e's mean loss over its batches, each taken before its step
+    (scikit-learn's loss_curve_), and history["val_loss"] the validation loss after each epoch,
+    without the l2 penalty; for a linear output both are on standardised y, where 1.0 is what always
+    predicting the mean scores. history["ended"] is the closing sentence of the log, which says
+    whose params are returned; history["state"] is what resume needs.
 
-    Epochs count from 1. history["loss"][e - 1] is epoch e's mean loss over its batches, each taken
-    before its step (scikit-learn's loss_curve_); history["val_loss"][e - 1] the validation loss
-    after epoch e; both leave the l2 penalty out. For a linear output they are on standardised
-    targets, where 1.0 is what always predicting the mean scores (nn.loss gives y's own units).
-    history["best_epoch"] is the epoch of the lowest validation loss (None without validation),
-    history["ended"] the sentence the log closes with, saying whose params are returned, and
-    history["state"] what resume needs.
+    Ctrl-C stops after the step in progress and returns as any ending does. resume=history goes on
+    with that run exactly (optimizer state, shuffling, best so far), epochs being the total: 10
+    epochs, then resume to epochs=20, equal 20 in one go. log_every "auto" prints about ten lines,
+    an int every that many epochs, None nothing. callback(epoch, history, params) runs after every
+    epoch with a copy of the params; returning True stops. threads step a large network's optimizer
+    (default: the cores NumPy's BLAS uses), with the same result to the bit. A loss or a weight
+    that stops being finite raises a ValueError naming the epoch (and the layer).
 
-    Ctrl-C stops training after the step in progress, and train returns as from any other ending
-    (the best params with patience, else the latest). resume=history continues the run that history
-    came from exactly where it ended, with its optimizer state, shuffling and best-so-far: epochs
-    counts the total, so 10 epochs and then resume with epochs=20 equal 20 epochs in one go.
-
-    log_every="auto" prints about ten lines a run (every ceil(epochs / 10) epochs, and the last),
-    then a line saying how training ended; an int logs every that many epochs; None is silent.
-    callback(epoch, history, params), if given, is called after every epoch with a copy of the
-    params, yours to keep; returning True stops training (with patience, at the best epoch).
-    threads: how many threads step a large network's optimizer (default: the cores NumPy's BLAS
-    uses); any number gives the same result to the bit. A loss or weight that stops being finite
-    raises a ValueError that names the epoch (and the layer).
-
-    The defaults (Adam, lr 0.003, batches of 32, l2 1e-4, at most 200 epochs) had the lowest
-    validation losses among the recipes tried in bench/datasets.py, with validation and
-    patience=20: a start, not a tuned answer for your data.
+    The defaults had the lowest validation losses of the recipes tried in bench/datasets.py: a
+    start, not a tuned answer for your data.
     """
     X, Y, X_val, Y_val, batch, log_every, names, threads = _check_train(
         params, X, Y, epochs, lr, batch_size, optimizer, momentum, schedule, l2, validation, patience,
@@ -982,10 +974,14 @@ def sanity_check(params, X, Y, *, seed=0, show=True):
        sigmoid output, and 1 for MSE on standardised targets. Far above it means outputs that start
        far from uniform.
     2. A copy of the network trained on 8 samples for 300 steps of plain gradient descent with
-       momentum must drive their loss below 5% of where it started. Plain steps are proportional
-       to the gradient, so a gradient of the wrong size shows here (Adam would hide it: it divides
-       each step by the gradient's own size); a network that cannot memorise 8 samples has a bug.
-    3. gradient_check on 4 samples, at most 20 entries per key: below 1e-6 PASS, above FAIL.
+       momentum must drive their loss below 5% of where it started: a network that cannot memorise
+       8 samples has a bug. Plain steps keep the gradient's size and sign, so a grossly wrong
+       gradient cannot hide here as it can behind Adam, which divides each step by the gradient's
+       own size; one off by a constant factor may still converge, and only check 3 catches it.
+    3. gradient_check on 4 samples, at most 20 entries per key: below 1e-6 PASS, above FAIL, naming
+       the topmost key that fails (keys from the last layer down: the bug is in or above its line
+       of backward) and, when every key is off alike, dZ_D. Run it for each output you use: a bug
+       in one output's dZ_D shows only on a network with that output.
     The initial loss is taken on at most 1,000 samples drawn with `seed`, so that a large X costs
     one small forward pass.
     """
@@ -1026,12 +1022,16 @@ def sanity_check(params, X, Y, *, seed=0, show=True):
 
     errors = gradient_check(net, X[rows[:4]], Y[rows[:4]], max_per_key=20, seed=seed)
     worst_key = max(errors, key=errors.get)
-    worst = errors[worst_key]
-    ok = worst < 1e-6
-    text = f"largest relative error {worst:.2g} (in {worst_key}); below 1e-6 is right"
-    if not ok:
-        text += "; backward disagrees with the loss: the first wrong layer (counting down) holds the bug"
-    report("gradients", ok, text)
+    failing = [key for key in errors if errors[key] >= 1e-6]  # from the last layer down
+    text = f"largest relative error {errors[worst_key]:.2g} (in {worst_key}); below 1e-6 is right"
+    if failing and len(failing) == len(errors) and max(errors.values()) < 1.01 * min(errors.values()):
+        text += ("; every key is off alike, so dZ_D is (an error e means a factor c with "
+                 "e = |1 - c| / (1 + c): 0.33 is a factor of 2)")
+    elif failing:
+        text += (f"; backward disagrees with the loss from {failing[0]} down "
+                 f"({', '.join(f'{key} {errors[key]:.2g}' for key in errors)}): the bug is in that "
+                 "key's line of backward or in what feeds it from above")
+    report("gradients", not failing, text)
     if show:
         print("\n".join(lines), flush=True)
     return results

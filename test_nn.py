@@ -1551,9 +1551,14 @@ def readme_text():
         return readme.read()
 
 
+def guide_text():
+    with open(os.path.join(HERE, "docs", "guide.md")) as guide:
+        return guide.read()
+
+
 def readme_block(start):
-    """The fenced block of README.md that begins with the line `start`."""
-    text = readme_text()
+    """The fenced block of README.md (or, failing that, docs/guide.md) that begins with the line `start`."""
+    text = readme_text() if "```\n" + start in readme_text() else guide_text()
     block = text[text.index("```\n" + start) + 4:]
     return block[:block.index("```")]
 
