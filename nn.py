@@ -1535,6 +1535,10 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
             raise ValueError(f"validation must be a pair (X_val, Y_val); got {type(validation).__name__}")
         X_val = _check_X(validation[0], {**params, "feature_names": names}, "X_val")
         Y_val = _check_Y(validation[1], params, X_val.shape[0], "Y_val")
+        why = _off_scale(Y_val, *_column_stats(Y)) if params["output"] == "linear" else ""
+        if why:
+            _warn(f"Y_val is on another scale from the training targets ({why}): give both as they are, "
+                  "unscaled; train standardises them alike")
         if X_val.shape == X.shape and np.array_equal(X_val[:50], X[:50]) and np.array_equal(X_val, X):
             _warn("validation=(X_val, y_val) holds the training data itself, so val_loss measures how well "
                   "the network fits what it learned from, not new data. Hold a part out: e.g. "

@@ -13,15 +13,17 @@
 Both sides get the same hidden layer (64 ReLU units), the same recipe (Adam, lr 0.003, batches of 32,
 at most 200 epochs, weight penalty l2 = 1e-4) and early stopping on a tenth of the training part
 (stop after 20 epochs without improvement). Each data set is split 80 / 20 with five split seeds
-(stratified for classes); X is standardised with the training part's statistics, and so is y for
-regression, so regression MSEs are in units of y's variance. Test metrics are on the 20% that
-neither side saw in training or stopping.
+(stratified for classes). nn.py gets the raw data (nn.train standardises X, and y for regression,
+inside, with the statistics of the part it trains on); scikit-learn gets X standardised with the
+training part's statistics, and y too for regression, since its MLP does neither itself.
+Regression MSEs are in units of y's variance (the training part's), for both sides. Test metrics
+are on the 20% that neither side saw in training or stopping.
 
 The sides differ where the libraries differ: nn.py stops on the validation loss and keeps the best
 epoch's params; scikit-learn stops on the validation score (R^2 or accuracy) and also keeps its best.
 The "defaults" and "scales" modes score candidates on data cut from the training part only, never on
-the test part. Any nn.ScaleWarning that nn.train (or nn.loss) raises is counted and printed after
-its data set: on this standardised data a warning about scale would be a false alarm to fix in nn.py.
+the test part. Any nn.ScaleWarning that nn.train (or nn.predict, nn.loss) raises is counted and
+printed after its data set: on these healthy splits a warning would be a false alarm to fix in nn.py.
 """
 
 import argparse
@@ -125,21 +127,11 @@ SCALE_WARNINGS = {}  # message with its numbers blanked -> [how many calls raise
 
 
 def split(name, seed):
-    """Train and test parts of one data set, standardised with the training part's statistics."""
+    """Train and test parts of one data set, raw (X_train, X_test, y_train, y_test, task)."""
     X, y, task = ALL_DATASETS[name]
     stratify = y if task == "classification" else None
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=seed, stratify=stratify)
-    return (*standardised(X_train, X_test, y_train, y_test, task), task)
-
-
-def standardised(X_train, X_other, y_train, y_other, task):
-    """Both parts scaled with the training part's mean and standard deviation: X, and y for regression."""
-    scaler = StandardScaler().fit(X_train)
-    X_train, X_other = scaler.transform(X_train), scaler.transform(X_other)
-    if task == "regression":
-        mean, std = y_train.mean(axis=0), y_train.std(axis=0)
-        y_train, y_other = (y_train - mean) / std, (y_other - mean) / std
-    return X_train, X_other, y_train, y_other
+    return X_train, X_test, y_train, y_test, task
 
 
 def output_of(y_train, task):
@@ -219,6 +211,11 @@ def report_scale_warnings(name):
 
 
 def fit_sklearn(X_train, y_train, task, seed):
+    """scikit-learn's MLP on the training part standardised with its own statistics (X, and y for
+    regression: scikit-learn's MLP scales neither itself, as nn.train does); returns (the model,
+    predict), where predict takes raw X and answers in y's own units."""
+    scaler = StandardScaler().fit(X_train)
+    y_mean, y_std = (y_train.mean(axis=0), y_train.std(axis=0)) if task == "regression" else (0, 1)
     model = (MLPRegressor if task == "regression" else MLPClassifier)(
         # scikit-learn divides its penalty alpha by the batch size: alpha = l2 * batch_size is the same penalty
         hidden_layer_sizes=(HIDDEN_UNITS,), activation="relu", solver=RECIPE["optimizer"],
@@ -229,13 +226,27 @@ def fit_sklearn(X_train, y_train, task, seed):
         warnings.simplefilter("ignore", ConvergenceWarning)
         # linnerud's 16 training samples are fewer than a batch: scikit-learn says it uses them all
         warnings.filterwarnings("ignore", "Got `batch_size` less than 1 or larger than sample size")
-        return model.fit(X_train, y_train)
+        model.fit(scaler.transform(X_train), (y_train - y_mean) / y_std if task == "regression" else y_train)
+
+    def predict(X):
+        predicted = model.predict(scaler.transform(X))
+        return predicted * y_std + y_mean if task == "regression" else predicted
+    return model, predict
 
 
-def test_metric(predicted, y_test, task):
+def test_metric(predicted, y_test, task, y_train):
+    """Accuracy, or the MSE in units of the training targets' variance (each output's, averaged)."""
     if task == "regression":
-        return float(np.mean((predicted - y_test) ** 2))
+        return float(np.mean(((predicted - y_test) / y_train.std(axis=0)) ** 2))
     return float(np.mean(predicted == y_test))
+
+
+def judge_loss(params, X, y, task, y_fit):
+    """The loss nn.train minimises, on held-out data: cross-entropy, or for regression the MSE in
+    units of the variance of y_fit (the targets trained on), as on standardised targets."""
+    if task == "regression":
+        return test_metric(nn.predict(params, X), y, task, y_fit)
+    return nn.loss(params, X, y)
 
 
 def timed(fit):
@@ -258,11 +269,11 @@ def table(rule=None, extra=False):
         for seed in SPLIT_SEEDS:
             X_train, X_test, y_train, y_test, task = split(name, seed)
             (params, output, history), seconds = timed(lambda: fit_ours(X_train, y_train, task, seed, RECIPE, rule))
-            ours.append(test_metric(nn.predict(params, X_test), y_test, task))
+            ours.append(counted(lambda: test_metric(nn.predict(params, X_test), y_test, task, y_train)))
             our_seconds.append(seconds)
             epochs.append(len(history["loss"]))
-            model, seconds = timed(lambda: fit_sklearn(X_train, y_train, task, seed))
-            theirs.append(test_metric(model.predict(X_test), y_test, task))
+            (model, predict), seconds = timed(lambda: fit_sklearn(X_train, y_train, task, seed))
+            theirs.append(test_metric(predict(X_test), y_test, task, y_train))
             their_seconds.append(seconds)
             epochs.append(model.n_iter_)
         lower_is_better = task == "regression"
@@ -309,7 +320,7 @@ def init():
             for seed in SPLIT_SEEDS:
                 X_train, X_test, y_train, y_test, task = split(name, seed)
                 params, output, _ = fit_ours(X_train, y_train, task, seed, RECIPE, rule)
-                errors.append(test_metric(nn.predict(params, X_test), y_test, task))
+                errors.append(counted(lambda: test_metric(nn.predict(params, X_test), y_test, task, y_train)))
             print(f"{name:10} {label:11} init: test MSE median {np.median(errors):.4f} "
                   f"({min(errors):.4f}-{max(errors):.4f})", flush=True)
             report_scale_warnings(name)
@@ -320,9 +331,9 @@ def scales(hiddens=("relu", "tanh"), rules=None, recipe=RECIPE):
 
     The test part is never loaded. Each split seed's training part is cut into JUDGE_FOLDS folds;
     each fold in turn is the judge and the rest is trained on, exactly as the table trains (the
-    recipe, early stopping on a tenth of it), after standardising with the rest's statistics alone.
-    The judge fold is used for nothing but the score: the loss nn.train minimises (cross-entropy,
-    or MSE in units of y's variance) of the params training returned. A cell is the mean over the
+    recipe, early stopping on a tenth of it; nn.train standardises with the statistics of what it
+    trains on alone). The judge fold is used for nothing but the score: the loss nn.train minimises
+    (cross-entropy, or MSE in units of the trained-on y's variance) of the params training returned. A cell is the mean over the
     5 seeds x 5 folds; '*' marks the lowest of its row. Every rule of a row starts from the same
     random draws and sees the same folds, so the differences are paired. Below the rows: each
     rule's mean rank, the geometric mean of its loss over the first rule's (nn.py's own), on how
@@ -346,11 +357,11 @@ def scales(hiddens=("relu", "tanh"), rules=None, recipe=RECIPE):
                 folds = (StratifiedKFold if task == "classification" else KFold)(
                     JUDGE_FOLDS, shuffle=True, random_state=seed)
                 for fit_rows, judge_rows in folds.split(X_train, y_train):
-                    X_fit, X_judge, y_fit, y_judge = standardised(X_train[fit_rows], X_train[judge_rows],
-                                                                  y_train[fit_rows], y_train[judge_rows], task)
+                    X_fit, X_judge = X_train[fit_rows], X_train[judge_rows]
+                    y_fit, y_judge = y_train[fit_rows], y_train[judge_rows]
                     for rule in rules:
                         params, _, _ = fit_ours(X_fit, y_fit, task, seed, recipe, rule, hidden)
-                        losses[rule].append(counted(lambda: nn.loss(params, X_judge, y_judge)))
+                        losses[rule].append(counted(lambda: judge_loss(params, X_judge, y_judge, task, y_fit)))
             means[name] = np.array([np.mean(losses[rule]) for rule in rules])
             folds_won[name] = np.array([np.sum(np.array(losses[rule]) <= np.array(losses[rules[0]]))
                                         for rule in rules])

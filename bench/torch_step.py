@@ -5,8 +5,9 @@
 
 A step is forward, mean squared error, backward and a plain gradient-descent update. nn.py's step is
 the checked public functions, nn.forward, nn.backward and nn.update, with the loss of that forward
-pass taken by nn._loss (nn.loss(params, X, Y) runs a forward pass of its own, which would time two
-forward passes a step). Both sides run in float64 (nn.py's precision) on the same shapes; PyTorch
+pass taken by nn._loss, from the last layer's pre-activations, which for this linear output are
+Y_hat (nn.loss(params, X, Y) runs a forward pass of its own, which would time two forward passes
+a step). No training and no standardising: the data are standard normal and the network fresh. Both sides run in float64 (nn.py's precision) on the same shapes; PyTorch
 in float32 is shown too. Each figure is the
 best of several repeats of many steps, taken in turn, which is the least noisy estimate on a shared
 machine. A ratio below 1 means nn.py is faster.
@@ -37,7 +38,7 @@ def numpy_step(sizes, hidden, n):
     def step():
         params = state["params"]
         Y_hat, cache = nn.forward(params, X)
-        nn._loss(Y_hat, Y, "linear")
+        nn._loss(Y_hat, Y, "linear")  # the loss from the last layer's Z, which a linear output's Y_hat is
         state["params"] = nn.update(params, nn.backward(params, cache, Y), LR)
     return step
 

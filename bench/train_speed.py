@@ -8,7 +8,10 @@ take its rows, forward, mean squared error, backward, plain gradient-descent upd
 is that math written out with no checks and no function calls, the plain-NumPy reference: each
 epoch it copies X and Y whole in shuffled order (X[order]) and then slices each batch from the
 copy. nn.train checks its inputs once and then runs nn.py's cores; it gathers each batch's rows
-itself (X[order[a:b]]) instead of copying all of X each epoch, the same rows in the same order. PyTorch runs in float64, nn.py's precision, with
+itself (X[order[a:b]]) instead of copying all of X each epoch, the same rows in the same order,
+and, as always unless standardize=False, standardises them (and Y) with the training data's
+statistics, which is part of what it costs (the data here are already standard normal, so the
+arithmetic is the same as the others'). PyTorch runs in float64, nn.py's precision, with
 autograd and torch.optim.SGD. Contenders take turns, and each figure is the best of several
 repeats, the least noisy estimate on a shared machine. Ratios below 1 mean nn.train is faster.
 """
