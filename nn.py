@@ -407,30 +407,23 @@ def _warn(message):
     warnings.warn(message, ScaleWarning, stacklevel=level)
 
 
-# Threads for the optimizer's passes. The matrix products already run on every core (NumPy's BLAS);
-# Adam's dozen elementwise passes over every number would run on one. NumPy lets go of the
-# interpreter lock inside an elementwise operation on a large array, so a few threads each stepping
-# their own slices run truly at once. Below _LARGE numbers a step is too short to share.
+# Slices and threads for the optimizer's passes. Adam makes a dozen elementwise passes over every
+# number; on a slice small enough to stay in a core's cache they cost about half what they cost on
+# the whole vector, which must come from memory each time. NumPy lets go of the interpreter lock
+# inside each pass, so threads=N steps N runs of slices at once; on the 2-core machines measured
+# (bench/scale.py) that was slower, as BLAS's own threads keep the cores busy between products,
+# so the default is 1. Below _LARGE numbers a step is too short to slice.
 _LARGE = 2**17  # numbers in the network from which train steps array by array, in slices
-_SLICE = 2**15  # numbers a slice: its few arrays (theta, dtheta, m, v and temporaries) fit in cache
-
-
-def _default_threads():
-    """The number of cores NumPy's BLAS is told to use, else the cores this process may run on."""
-    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        value = os.environ.get(name, "").strip()
-        if value.isdigit() and int(value) > 0:
-            return int(value)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+_SLICE_BYTES = 2**19  # a slice's arrays (theta, dtheta, m, v and Adam's temporaries) fit in a core's cache
 
 
 def _slices(params, keys, threads):
-    """The network's numbers cut into slices of about _SLICE, dealt out to `threads` workers in
+    """The network's numbers cut into slices of _SLICE_BYTES, dealt out to `threads` workers in
     runs of consecutive slices: per worker, a list of (key, start, stop, offset of key in theta)."""
-    pieces, offset = [], 0
+    pieces, offset, step = [], 0, _SLICE_BYTES // params["W1"].itemsize
     for key in keys:
         size = params[key].size
-        pieces += [(key, a, min(a + _SLICE, size), offset) for a in range(0, size, _SLICE)]
+        pieces += [(key, a, min(a + step, size), offset) for a in range(0, size, step)]
         offset += size
     share = -(-len(pieces) // threads)
     return [pieces[i:i + share] for i in range(0, len(pieces), share)]
@@ -438,7 +431,7 @@ def _slices(params, keys, threads):
 
 def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam", momentum=0.0,
           schedule=None, l2=1e-4, validation=None, patience=None, seed=None, log_every="auto",
-          callback=None, standardize=True, resume=None, threads=None, **unknown):
+          callback=None, standardize=True, resume=None, threads=1, **unknown):
     """Fit the network to (X, Y); return (trained params, history). The params passed in are not changed.
 
     X and Y go in raw. train standardises each column of X (and of Y, for a linear output) with the
@@ -463,8 +456,8 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     with that run exactly (optimizer state, shuffling, best so far), epochs being the total: 10
     epochs, then resume to epochs=20, equal 20 in one go. log_every "auto" prints about ten lines,
     an int every that many epochs, None nothing. callback(epoch, history, params) runs after every
-    epoch with a copy of the params; returning True stops. threads step a large network's optimizer
-    (default: the cores NumPy's BLAS uses), with the same result to the bit. A loss or a weight
+    epoch with a copy of the params; returning True stops. threads=N steps a large network's
+    optimizer in N threads (see _LARGE), with the same result to the bit. A loss or a weight
     that stops being finite raises a ValueError naming the epoch (and the layer).
 
     The defaults had the lowest validation losses of the recipes tried in bench/datasets.py: a
@@ -746,8 +739,8 @@ def _tidy(theta, m, v, params, keys, epoch, lr):
     slower, and are too small to change any result). In slices, so as to add no array of theta's size."""
     tiny = np.finfo(theta.dtype).tiny
     for array in (theta, m, v):
-        for a in range(0, array.size, 8 * _SLICE):
-            part = array[a:a + 8 * _SLICE]
+        for a in range(0, array.size, 2**18):
+            part = array[a:a + 2**18]
             small = np.abs(part) < tiny
             if array is theta and not np.isfinite(part).all():
                 index = a + int(np.argmin(np.isfinite(part)))
@@ -1555,7 +1548,7 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be a function callback(epoch, history, params) or None; "
                          f"got {callback!r}")
-    threads = _default_threads() if threads is None else _check_positive(threads, "threads", integer=True)
+    threads = _check_positive(threads, "threads", integer=True)
     if resume is not None:
         _check_resume(resume, params, epochs, n, batch, optimizer, momentum, standardize, X_val)
     if column_y:
