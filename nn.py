@@ -101,6 +101,8 @@ def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, ini
                                  and s >= 1 for s in sizes):
         raise ValueError(f"layer_sizes must be a sequence [n_in, ..., n_out] of two or more positive "
                          f"integers; got {layer_sizes!r}")
+    if sum(int(a) * int(b) for a, b in zip(sizes, sizes[1:])) > 2**31:
+        raise ValueError(f"layer_sizes {sizes} make over 2**31 weights: far more than this file is for")
     if output == "softmax" and sizes[-1] < 2:
         raise ValueError("a softmax over 1 output is always 1 and learns nothing; use one output per class, "
                          "or output='sigmoid' with 1 output for two classes")
@@ -125,7 +127,7 @@ def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, ini
 
 def depth(params):
     """D, the number of layers: one W per layer."""
-    return sum(1 for key in params if key[0] == "W" and key[1:].isdigit())
+    return sum(1 for key in params if isinstance(key, str) and key[:1] == "W" and key[1:].isdigit())
 
 
 def param_keys(params):
@@ -277,7 +279,12 @@ def forward(params, X):
     """
     _check_params(params)
     X = _check_X(X, params)
-    return _forward(params, X)
+    with np.errstate(all="ignore"):  # an overflow is reported just below, in words
+        Y_hat, cache = _forward(params, X)
+    if not np.isfinite(Y_hat).all():
+        _check_finite_params(params)  # NaN weights are the likelier cause, and need another fix
+        _finite(Y_hat, "the network's outputs")
+    return Y_hat, cache
 
 
 def loss(params, X, Y):
@@ -290,7 +297,9 @@ def loss(params, X, Y):
     D = _check_params(params)
     X = _check_X(X, params)
     Y = _check_Y(Y, params, X.shape[0])
-    return _loss(_forward(params, X)[1][f"Z{D}"], Y, params["output"])
+    with np.errstate(all="ignore"):
+        value = _loss(_forward(params, X)[1][f"Z{D}"], Y, params["output"])
+    return _finite(value, "the loss")
 
 
 def backward(params, cache, Y):
@@ -301,7 +310,11 @@ def backward(params, cache, Y):
     D = _check_params(params)
     _check_cache(cache, params)
     Y = _check_Y(Y, params, cache[f"A{D}"].shape[0])
-    return _backward(params, cache, Y)
+    with np.errstate(all="ignore"):
+        grads = _backward(params, cache, Y)
+    for key in grads:
+        _finite(grads[key], f"the gradient of {key}")
+    return grads
 
 
 def update(params, grads, lr):
@@ -311,7 +324,9 @@ def update(params, grads, lr):
     new = dict(params)
     for key in keys:
         new[key] = params[key].copy()
-        _sgd_step(new[key], grads[key], lr)
+        with np.errstate(all="ignore"):
+            _sgd_step(new[key], grads[key], lr)
+        _finite(new[key], f"the updated {key}")
     return new
 
 
@@ -322,11 +337,11 @@ def gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
     errs by about h^2 (the curvature) plus eps L / h (rounding): about 1e-10 at h = 1e-5 in float64.
     It always runs in float64, on a float64 copy of params whatever their dtype: in float32 the
     rounding alone (1e-7 L / h) would be as large as the slopes. Each entry's error is
-    |analytic - numeric| / max(|analytic| + |numeric|, 1e-3 g, 1e6 r, 1e-8), where g is the
-    largest |analytic| of its key and r = 4 eps L / h the rounding of a numerical slope: an entry
-    far smaller than its key's largest, or than what rounding alone can move, is judged against
-    that scale instead of failing on noise, and 1e-8 keeps 0 / 0 away. Below 1e-6 everywhere means
-    backward is right.
+    (|analytic - numeric| - r) / max(|analytic| + |numeric|, 1e-3 g, 1e-8), at least 0, where
+    r = 16 eps L / h bounds what rounding alone moves a numerical slope and g is the largest
+    |analytic| of its key: a tiny entry is not failed for rounding, nor judged against itself
+    alone, and 1e-8 keeps 0 / 0 away. Below 1e-6 everywhere means backward is right. A loss so
+    large that r swamps the slopes cannot be checked this way, and raises a ValueError.
 
     A wrong hidden derivative g' spoils the layers below the last (their gradients pass through g'),
     never W_D and b_D. An entry whose +h and -h runs switch some ReLU unit on or off (a pre-activation
@@ -343,13 +358,21 @@ def gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
     _check_finite_params(params)
     X = _check_X(X, params)
     Y = _check_Y(Y, params, X.shape[0])
+    with np.errstate(all="ignore"):
+        return _gradient_errors(params, X, Y, h, max_per_key, seed)
+
+
+def _gradient_errors(params, X, Y, h, max_per_key, seed):
     D, output = depth(params), params["output"]
     _, cache = _forward(params, X)
-    base = _loss(cache[f"Z{D}"], Y, output)
-    if not math.isfinite(base):
-        raise ValueError(f"the loss is {base} at these params, so there is no slope to check")
+    base = _finite(_loss(cache[f"Z{D}"], Y, output), "the loss")
     analytic = _backward(params, cache, Y)
-    noise = 1e6 * 4 * np.finfo(np.float64).eps * abs(base) / h  # entries this small differ by rounding alone
+    noise = 16 * np.finfo(np.float64).eps * abs(base) / h  # how far rounding alone can move a slope
+    largest = max(float(np.abs(g).max()) for g in analytic.values())
+    if noise > 1e-2 * largest:
+        raise ValueError(f"finite differences cannot check these gradients: the loss ({base:.3g}) is so large "
+                         f"beside its slopes (largest {largest:.3g}) that rounding swamps them; check on "
+                         "standardised data, or a larger h")
     relu_net = params["hidden"] == "relu"
     rng = np.random.default_rng(seed)
     errors = {}
@@ -358,7 +381,7 @@ def gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
         indices = list(np.ndindex(value.shape))
         if max_per_key is not None and len(indices) > max_per_key:
             indices = [indices[i] for i in rng.choice(len(indices), max_per_key, replace=False)]
-        floor = max(1e-3 * float(np.abs(analytic[key]).max()), noise, 1e-8)
+        floor = max(1e-3 * float(np.abs(analytic[key]).max()), 1e-8)
         worst, checked = 0.0, 0
         for index in indices:
             shifted = value.copy()
@@ -370,7 +393,8 @@ def gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
                 continue  # the two runs straddle ReLU's kink: no slope there to compare with
             numeric = (_loss(up[f"Z{D}"], Y, output) - _loss(down[f"Z{D}"], Y, output)) / (2 * h)
             a = analytic[key][index]
-            worst, checked = max(worst, abs(a - numeric) / max(abs(a) + abs(numeric), floor)), checked + 1
+            off = max(0.0, abs(a - numeric) - noise)  # beyond what rounding can explain
+            worst, checked = max(worst, off / max(abs(a) + abs(numeric), floor)), checked + 1
         if not checked:
             raise ValueError(f"every entry of {key} tried moves some ReLU unit across its kink at 0 for "
                              "these samples, so none could be checked: use other samples (a row of zeros "
@@ -630,7 +654,7 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     history["ended"] = _ending(stopped, epoch, epochs, history, best_epoch, returned_best, at, n, batch,
                                still_falling_helps=not nothing)
     if epoch and params["hidden"] == "relu" and D > 1 and stopped != "interrupted":
-        history["ended"] += _dead_units(net, (X[:1000] - x_mean) / x_std if stats else X[:1000])
+        history["ended"] += _dead_units(net, (X[:256] - x_mean) / x_std if stats else X[:256])
     history["state"] = {"theta": theta, "m": m, "v": v, "t": t, "rng": epoch_rng, "at": at,
                         "partial": partial, "best": best, "best_loss": best_loss, "best_epoch": best_epoch,
                         "stats": stats, "epochs": base_epochs,
@@ -683,6 +707,9 @@ def _fit_stats(X, Y, output):
     stats = {}
     for name, A in (("x", X), ("y", Y)) if output == "linear" else (("x", X),):
         mean, std = _column_stats(A)
+        if not (np.isfinite(mean).all() and np.isfinite(std).all()):
+            raise ValueError(f"{name.upper()} has values too large to standardise in float64 (largest "
+                             f"{np.abs(A).max():.3g}): divide the column by a power of ten first")
         stats[f"{name}_mean"] = mean
         stats[f"{name}_std"] = np.where(std > 1e-12 * np.maximum(np.abs(mean), 1e-300), std, 1.0)
     return stats
@@ -831,7 +858,7 @@ def _warn_nothing_learned(why):
 
 def _constant_loss(Y, output):
     """The loss of the best constant prediction: each output's mean (its class frequencies)."""
-    p = Y.mean(axis=0)
+    p = Y.mean(axis=0, dtype=np.float64)
     if output == "linear":
         return float(np.mean(Y.var(axis=0)))
     if output == "sigmoid":
@@ -849,15 +876,18 @@ def loss_curve(history, width=64, height=12):
     if not isinstance(history, dict) or not isinstance(history.get("loss"), (list, tuple, np.ndarray)) \
             or len(history["loss"]) == 0:
         raise ValueError("loss_curve needs the history train returned, with a non-empty history['loss']")
-    width = _check_positive(width, "width", integer=True)
-    height = _check_positive(height, "height", integer=True)
+    width = _check_positive(width, "width", integer=True, most=1000)
+    height = _check_positive(height, "height", integer=True, most=200)
     if width < 8 or height < 2:
         raise ValueError(f"loss_curve needs width >= 8 and height >= 2; got width={width}, height={height}")
     curves = [(history["loss"], "*")] + ([(history["val_loss"], "o")] if history.get("val_loss") else [])
     try:
-        values = np.concatenate([np.asarray(c, dtype=float).ravel() for c, _ in curves])
-    except (TypeError, ValueError):
-        raise ValueError("history['loss'] and history['val_loss'] must be lists of numbers") from None
+        values = np.concatenate([np.asarray(c).ravel() for c, _ in curves])
+        if values.dtype.kind not in "biuf" or any(np.ndim(c) != 1 for c, _ in curves):
+            raise TypeError
+        values = values.astype(float)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError("history['loss'] and history['val_loss'] must be lists of real numbers") from None
     values = values[np.isfinite(values) & (values > 0)]
     if values.size == 0:
         return "(no positive finite loss to draw)"
@@ -867,7 +897,7 @@ def loss_curve(history, width=64, height=12):
     grid = [[" "] * width for _ in range(height)]
     for curve, mark in curves:
         for column in range(width):
-            value = float(curve[round(column * (len(curve) - 1) / max(1, width - 1))])
+            value = float(np.asarray(curve, dtype=float)[round(column * (len(curve) - 1) / max(1, width - 1))])
             if value > 0 and math.isfinite(value):
                 row = round((high - math.log10(value)) / span * (height - 1))
                 grid[row][column] = "@" if grid[row][column] not in (" ", mark) else mark
@@ -1016,7 +1046,8 @@ def sanity_check(params, X, Y, *, seed=0, show=True):
     errors = gradient_check(net, X[rows[:4]], Y[rows[:4]], max_per_key=20, seed=seed)
     worst_key = max(errors, key=errors.get)
     failing = [key for key in errors if errors[key] >= 1e-6]  # from the last layer down
-    text = f"largest relative error {errors[worst_key]:.2g} (in {worst_key}); below 1e-6 is right"
+    text = (f"largest relative error {errors[worst_key]:.2g} (in {worst_key}); below 1e-6 is right"
+            if errors[worst_key] else "every key agrees with finite differences, to rounding")
     if failing and len(failing) == len(errors) and max(errors.values()) < 1.01 * min(errors.values()):
         text += ("; every key is off alike, so dZ_D is (an error e means a factor c with "
                  "e = |1 - c| / (1 + c): 0.33 is a factor of 2)")
@@ -1071,12 +1102,7 @@ def _finite_outputs(params, X):
         _warn("this network has never been trained: init_params made it, and train returns the trained "
               "network as a new dict, leaving the one you pass unchanged. Use what it returns: "
               "params, history = nn.train(params, X, y)")
-    with np.errstate(invalid="ignore", over="ignore"):  # non-finite params are reported just below
-        Y_hat, _ = forward(params, X)
-    if not np.isfinite(Y_hat).all():  # NaN > 0.5 is False and argmax(NaN) is 0: labels would lie
-        raise ValueError("the network's outputs contain NaN or infinity, so its params are not finite "
-                         "(did training diverge?); retrain with a smaller learning rate")
-    return Y_hat
+    return forward(params, X)[0]  # forward refuses outputs that are not finite: NaN > 0.5 would be label 0
 
 
 def save_params(path, params):
@@ -1093,6 +1119,9 @@ def save_params(path, params):
     except TypeError:
         raise ValueError(f"path must be a file name (str or os.PathLike); got {type(path).__name__}") from None
     path = path if path.endswith(".npz") else f"{path}.npz"
+    if os.path.isdir(path) or "\0" in path or len(os.path.basename(path)) > 250:
+        raise ValueError(f"path {path!r:.100} is a folder or not a file name; name the file to write, e.g. "
+                         "'model.npz'")
     entries = {"hidden": np.array(params["hidden"]), "output": np.array(params["output"])}
     for key, value in params.items():
         if key in param_keys(params) or key in _STAT_KEYS:
@@ -1102,7 +1131,10 @@ def save_params(path, params):
         elif key == "epochs":
             entries[key] = np.array(int(value))
     folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".nn-save-", suffix=".npz")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".nn-save-", suffix=".npz")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no folder {folder} to save {os.path.basename(path)} in") from None
     try:
         with os.fdopen(handle, "wb") as file:
             np.savez(file, **entries)
@@ -1127,6 +1159,8 @@ def load_params(path):
         path = os.fspath(path)
     except TypeError:
         raise ValueError(f"path must be a file name (str or os.PathLike); got {type(path).__name__}") from None
+    if "\0" in path:
+        raise ValueError(f"path {path!r} holds a NUL character, which no file name can")
     if not os.path.exists(path) and os.path.exists(f"{path}.npz"):
         path = f"{path}.npz"
     if not os.path.isfile(path):
@@ -1153,7 +1187,10 @@ def load_params(path):
     if "feature_names" in entries:
         entries["feature_names"] = tuple(str(name) for name in entries["feature_names"])
     if "epochs" in entries:
-        entries["epochs"] = int(entries["epochs"])
+        epochs = entries["epochs"]
+        if epochs.shape != () or epochs.dtype.kind not in "iu":
+            raise ValueError(f"{path}: 'epochs' must be a whole number; got {epochs!r:.80}")
+        entries["epochs"] = int(epochs)
     for key in ("input_mean", "input_std"):  # written by earlier versions, for warnings they no longer give
         entries.pop(key, None)
     _check_params(entries, where=f"the file {path}")
@@ -1239,7 +1276,7 @@ def _check_params(params, where="params"):
     n_prev, dtype = None, params["W1"].dtype if isinstance(params["W1"], np.ndarray) else None
     for l in range(1, D + 1):
         W, b = params[f"W{l}"], params[f"b{l}"]
-        if not (isinstance(W, np.ndarray) and isinstance(b, np.ndarray)) or W.ndim != 2 or b.ndim != 1 \
+        if not (type(W) is np.ndarray and type(b) is np.ndarray) or W.ndim != 2 or b.ndim != 1 \
                 or b.shape[0] != W.shape[1] or W.size == 0:
             raise ValueError(f"{where}: W{l} must be a 2-D array (n_in, n_out) and b{l} a 1-D array "
                              f"(n_out,), neither empty; got W{l} {np.shape(W)} and b{l} {np.shape(b)}")
@@ -1255,9 +1292,14 @@ def _check_params(params, where="params"):
                          "output='sigmoid' with 1 output for two classes")
     for name, size in (("x_mean", params["W1"].shape[0]), ("x_std", params["W1"].shape[0]),
                        ("y_mean", n_prev), ("y_std", n_prev)):
-        if name in params and np.shape(params[name]) != (size,):
-            raise ValueError(f"{where}: {name} must have shape ({size},) for this network; "
-                             f"got {np.shape(params[name])}")
+        value = params.get(name)
+        if name in params and not (type(value) is np.ndarray and value.shape == (size,) and value.dtype == np.float64
+                                   and np.isfinite(value).all() and (name[2:] == "mean" or (value >= 1e-300).all())):
+            raise ValueError(f"{where}: {name} must be a finite float64 array of shape ({size},) (a std >= 1e-300), "
+                             f"as train records it; got {np.asarray(value, dtype=object).shape} {value!r:.80}")
+    epochs = params.get("epochs", 0)
+    if isinstance(epochs, (bool, np.bool_)) or not isinstance(epochs, (int, np.integer)) or not 0 <= epochs < 2**62:
+        raise ValueError(f"{where}: epochs must be the count of epochs trained, an integer >= 0; got {epochs!r:.80}")
     if ("x_mean" in params) != ("x_std" in params) or ("y_mean" in params) != ("y_std" in params) or \
             ("y_mean" in params and "x_mean" not in params):
         raise ValueError(f"{where}: the statistics train folds in come in pairs (x_mean with x_std, "
@@ -1265,20 +1307,31 @@ def _check_params(params, where="params"):
     return D
 
 
+def _finite(value, what):
+    """value, if every number in it is finite; else a ValueError that says what overflowed."""
+    if not np.isfinite(value).all():
+        raise ValueError(f"{what} overflowed to infinity or NaN: the data or the weights are too large for "
+                         "the network's float type (standardised data and a network trained on it never do this)")
+    return value
+
+
 def _check_finite_params(params):
     for key in param_keys(params):
         if not np.isfinite(params[key]).all():
-            raise ValueError(f"params[{key!r}] contains NaN or infinity: these weights are no network to "
-                             "check or train; start again from init_params or a saved network")
+            raise ValueError(f"params[{key!r}] contains NaN or infinity (did training diverge?): these weights "
+                             "are no network to use, check or train; retrain with a smaller lr, or start "
+                             "again from init_params or a saved network")
 
 
-def _check_positive(value, name, integer=False):
+def _check_positive(value, name, integer=False, most=10**9):
     ok_type = isinstance(value, (int, np.integer)) if integer else isinstance(value, (int, float, np.integer,
                                                                                      np.floating))
-    if isinstance(value, (bool, np.bool_)) or not ok_type or not (math.isfinite(value) and value > 0):
+    finite = ok_type and (integer or (not isinstance(value, int) or abs(value) < 10**308) and math.isfinite(value))
+    if isinstance(value, (bool, np.bool_)) or not finite or not 0 < value <= (most if integer else math.inf):
         kind = "a positive integer" if integer else "a positive finite number"
-        raise ValueError(f"{name} must be {kind}; got {value!r}")
-    return int(value) if integer else value
+        limit = f" (at most {most:,})" if integer and finite and value > most else ""
+        raise ValueError(f"{name} must be {kind}; got {value!r:.80}{limit}")
+    return int(value) if integer else float(value)
 
 
 def _check_fraction(value, name, zero_ok):
@@ -1383,6 +1436,8 @@ def _off_scale(X, mean, std):
     if not known.any():
         return ""
     x_mean, x_std = _column_stats(X)
+    if not (np.isfinite(x_mean).all() and np.isfinite(x_std).all()):
+        return "its values are beyond what float64 can average"
     shift = np.abs(x_mean[known] - mean[known]) / std[known]
     median, largest = (1.5, 50) if X.shape[0] >= 20 else (3, 100)
     if np.median(shift) > median or shift.max() > largest:
@@ -1400,11 +1455,12 @@ def _column_stats(A):
     """Each column's mean and standard deviation, in float64, without a temporary the size of A
     (MNIST's X is 376 MB): the deviations are squared a block of rows (about 2 MB) at a time."""
     rows = max(1, 2**21 // (8 * A.shape[1]))
-    mean = A.mean(axis=0, dtype=np.float64)
-    square_sum = np.zeros_like(mean)
-    for start in range(0, A.shape[0], rows):
-        square_sum += ((A[start:start + rows] - mean) ** 2).sum(axis=0)
-    return mean, np.sqrt(square_sum / A.shape[0])
+    with np.errstate(over="ignore", invalid="ignore"):  # beyond float64's range: inf, for the caller to judge
+        mean = A.mean(axis=0, dtype=np.float64)
+        square_sum = np.zeros_like(mean)
+        for start in range(0, A.shape[0], rows):
+            square_sum += ((A[start:start + rows] - mean) ** 2).sum(axis=0)
+        return mean, np.sqrt(square_sum / A.shape[0])
 
 
 def _check_Y(Y, params, n, name="Y"):
@@ -1474,9 +1530,10 @@ def _check_cache(cache, params):
     widths = [params["W1"].shape[0]] + [params[f"W{l}"].shape[1] for l in range(1, D + 1)]
     named = [(f"A{l}", width) for l, width in enumerate(widths)] + [(f"Z{D}", widths[-1])]
     for key, width in named:
-        if n is None or getattr(cache.get(key), "shape", None) != (n, width):
+        if n is None or getattr(cache.get(key), "shape", None) != (n, width) or \
+                getattr(cache.get(key), "dtype", np.dtype(object)).kind not in "bf":
             shapes = {k: np.shape(v) for k, v in cache.items()} if isinstance(cache, dict) else cache
-            raise ValueError(f"cache[{key!r}] must have shape (n, {width}) for these params; "
+            raise ValueError(f"cache[{key!r}] must be a real array of shape (n, {width}) for these params; "
                              f"got {shapes!s:.200}. Pass the cache that forward returned for these params")
 
 
@@ -1560,7 +1617,8 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
 
 def _check_resume(resume, params, epochs, n, batch, optimizer, momentum, standardize, X_val):
     state = resume.get("state") if isinstance(resume, dict) else None
-    if not isinstance(state, dict) or "settings" not in state:
+    if not isinstance(state, dict) or not isinstance(state.get("settings"), dict) or \
+            not isinstance(resume.get("loss"), list):
         raise ValueError("resume must be the history that train returned for the run to continue")
     keys = param_keys(params)
     now = _resume_settings(n, batch, optimizer, momentum, standardize, X_val, keys, params)

@@ -585,11 +585,11 @@ def test_params_whose_keys_shapes_or_dtypes_do_not_chain_are_refused(net, change
 def test_backward_refuses_a_cache_from_another_network(net):
     params, X, Y = net
     _, other_cache = nn.forward(nn.init_params([3, 6, 2], "relu", "sigmoid", seed=0), X)
-    with pytest.raises(ValueError, match=r"cache\['A1'\] must have shape \(n, 4\) for these params; "
+    with pytest.raises(ValueError, match=r"cache\['A1'\] must be a real array of shape \(n, 4\) for these params; "
                                          r"got \{'A0': \(5, 3\), 'A1': \(5, 6\), 'A2': \(5, 2\), 'Z2': \(5, 2\)\}. "
                                          r"Pass the cache that forward returned for these params"):
         nn.backward(params, other_cache, Y)
-    with pytest.raises(ValueError, match=r"cache\['A1'\] must have shape \(n, 4\)"):
+    with pytest.raises(ValueError, match=r"cache\['A1'\] must be a real array of shape \(n, 4\)"):
         nn.backward(params, {"A0": X}, Y)
 
 
@@ -624,7 +624,7 @@ def test_huge_and_tiny_inputs_and_weights_stay_finite_and_silent(hidden, output,
 def test_predict_refuses_to_turn_nan_outputs_into_labels(net, output):
     params, X = net_with_output(net, output)
     params["W2"][0, 0] = np.nan
-    with pytest.raises(ValueError, match=r"outputs contain NaN or infinity, so its params are not finite"):
+    with pytest.raises(ValueError, match=r"params\['W2'\] contains NaN or infinity \(did training diverge\?\)"):
         nn.predict(untracked(params), X)
 
 
@@ -1653,12 +1653,7 @@ def test_the_readme_shows_what_sanity_check_prints_on_the_digits(capsys):
     X, y = load_digits(return_X_y=True)
     results = nn.sanity_check(nn.init_params([64, 32, 10], "relu", "softmax", seed=0), X, y)  # raw X, as train
     printed, shown = capsys.readouterr().out.splitlines(), readme_block("PASS  initial loss").splitlines()
-    assert printed[:2] == shown[:2]
-    # The gradient check's error is rounding (about 1e-9), and differs in its digits from one NumPy
-    # and BLAS build to another: the line must say the same but for that number, and both be tiny.
-    number = r"largest relative error (\S+) \(in W1\)"
-    assert re.sub(number, "", printed[2]) == re.sub(number, "", shown[2])
-    assert float(re.search(number, printed[2]).group(1)) < 1e-8 > float(re.search(number, shown[2]).group(1))
+    assert printed == shown  # the gradient check's line says "to rounding": no digits that vary by build
     assert all(results.values())
 
 
@@ -1667,7 +1662,7 @@ def test_the_readme_gradient_check_figures_are_what_gradient_check_returns(monke
     params = nn.init_params([3, 5, 4, 2], "tanh", "linear", seed=0)
     X, Y = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
     errors = nn.gradient_check(params, X, Y)
-    assert f"{max(errors.values()):.2g}" == "9.1e-10" and f"{min(errors.values()):.2g}" == "1.2e-11"
+    assert all(error == 0.0 for error in errors.values())  # "here every key gives 0.0"
     monkeypatch.setitem(nn.HIDDEN, "tanh", (np.tanh, lambda A: 1 - A))  # the README's planted bug
     planted = nn.gradient_check(params, X, Y)
     shown = "{" + ", ".join(f"'{key}': {value:.1e}" for key, value in planted.items()) + "}"
@@ -2292,3 +2287,22 @@ def test_threads_must_be_a_positive_integer():
     params = nn.init_params([2, 3, 1], "relu", "linear", seed=0)
     with pytest.raises(ValueError, match="threads"):
         nn.train(params, np.ones((4, 2)), np.ones(4), threads=0, log_every=None)
+
+
+def test_fuzzing_the_public_functions_raises_only_value_and_type_errors(tmp_path):
+    """About 300 seeded random calls of every public function (odd shapes, dtypes, values, malformed
+    dicts, damaged files, a save that fails half-way): each returns a right answer or raises a
+    ValueError or TypeError (FileNotFoundError for a missing file), with no warning but
+    ScaleWarning, within 10 s; a failed save leaves the old file as it was. bench/fuzz.py runs more."""
+    sys.path.insert(0, os.path.join(HERE, "bench"))
+    try:
+        import fuzz
+    finally:
+        sys.path.pop(0)
+    calls, bad = fuzz.fuzz_public_functions(nn, seed=20, calls=300, folder=tmp_path)
+    causes = {}
+    for outcome in bad:
+        causes.setdefault(outcome["cause"], outcome)
+    assert calls == 300
+    assert not bad, f"{len(bad)} bad outcomes in {calls} calls, {len(causes)} root causes:\n" + "\n".join(
+        f"- {cause}\n    {o['function']}: {o['case']}\n    -> {o['detail']}" for cause, o in causes.items())

@@ -85,6 +85,181 @@ def threads_line(threads):
     return f"threads: {default} (nn.train's default)"
 
 
+def have(module):
+    try:
+        __import__(module)
+        return True
+    except ImportError:
+        return False
+
+
+def make_data(n, n_in, dtype):
+    """X standard normal (n, n_in) of dtype, and integer labels 0..9, the same for every dtype."""
+    rng = np.random.default_rng(SEED)
+    X = rng.standard_normal((n, n_in)).astype(dtype)  # drawn in float64, so both dtypes see one X
+    y = rng.integers(0, 10, size=n)
+    return X, y
+
+
+# Each contender is a function (sizes, X, y) -> run: it builds the network (or the products' arrays)
+# outside the timed part; run() trains one epoch from scratch state and is what gets timed.
+
+
+def nn_contender(sizes, X, y):
+    params = nn.init_params(sizes, "relu", "softmax", seed=SEED, dtype=X.dtype)
+
+    def run():
+        nn.train(params, X, y, epochs=1, lr=LR, batch_size=BATCH, optimizer="adam", l2=0.0,
+                 seed=SEED, log_every=None, **NN_OPTIONS)
+    return run
+
+
+def torch_contender(sizes, X, y):
+    import torch
+    torch.manual_seed(SEED)
+    dtype = torch.float64 if X.dtype == np.float64 else torch.float32
+    layers = []
+    for l in range(1, len(sizes)):
+        layers.append(torch.nn.Linear(sizes[l - 1], sizes[l], dtype=dtype))
+        if l < len(sizes) - 1:
+            layers.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*layers)
+    X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)  # share NumPy's memory: no copy
+    n = X.shape[0]
+    generator = torch.Generator().manual_seed(SEED)
+
+    def run():
+        optimizer = torch.optim.Adam(model.parameters(), lr=LR)  # fresh moments, as nn.train starts
+        order = torch.randperm(n, generator=generator)
+        total = 0.0
+        for start in range(0, n, BATCH):
+            rows = order[start:start + BATCH]
+            optimizer.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(X_t[rows]), y_t[rows])
+            loss.backward()
+            optimizer.step()
+            total += loss.item() * rows.shape[0]  # the epoch's mean loss, as nn.train keeps it
+    return run
+
+
+def sklearn_contender(sizes, X, y):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    def run():
+        model = MLPClassifier(hidden_layer_sizes=tuple(sizes[1:-1]), activation="relu", solver="adam",
+                              alpha=0.0, batch_size=BATCH, learning_rate_init=LR, max_iter=1,
+                              shuffle=True, random_state=SEED, tol=0.0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # one epoch is what we asked for
+            model.fit(X, y)
+    return run
+
+
+def products_contender(sizes, X, y):
+    """The epoch's matrix products alone, into arrays made once: the floor for any NumPy loop."""
+    n, D, dtype = X.shape[0], len(sizes) - 1, X.dtype
+    rng = np.random.default_rng(SEED)
+    W = [None] + [rng.standard_normal((sizes[l - 1], sizes[l])).astype(dtype) for l in range(1, D + 1)]
+    A = [rng.standard_normal((BATCH, size)).astype(dtype) for size in sizes]  # A_0 = the batch, ..., A_D
+    Z = [None] + [np.empty((BATCH, sizes[l]), dtype) for l in range(1, D + 1)]
+    dZ = [None] + [rng.standard_normal((BATCH, sizes[l])).astype(dtype) for l in range(1, D + 1)]
+    dW = [None] + [np.empty_like(W[l]) for l in range(1, D + 1)]
+    dA = [np.empty((BATCH, size), dtype) for size in sizes]
+
+    def run():
+        for start in range(0, n, BATCH):
+            m = min(BATCH, n - start)  # the last batch may be smaller; row slices stay contiguous
+            for l in range(1, D + 1):
+                np.matmul(A[l - 1][:m], W[l], out=Z[l][:m])  # Z_l = A_{l-1} W_l
+            for l in range(D, 0, -1):
+                np.matmul(A[l - 1][:m].T, dZ[l][:m], out=dW[l])  # dW_l = A_{l-1}^T dZ_l
+                if l > 1:
+                    np.matmul(dZ[l][:m], W[l].T, out=dA[l - 1][:m])  # dA_{l-1} = dZ_l W_l^T
+    return run
+
+
+MAKERS = {"nn.train": nn_contender, "PyTorch": torch_contender, "scikit-learn": sklearn_contender,
+          "products": products_contender}
+
+
+def maker(label):
+    """'nn.train f32' -> (nn_contender, np.float32)."""
+    name, dtype = label.rsplit(" ", 1)
+    return MAKERS[name], {"f64": np.float64, "f32": np.float32}[dtype]
+
+
+def available(label):
+    if label.startswith("PyTorch"):
+        return have("torch")
+    if label.startswith("scikit-learn"):
+        return have("sklearn")
+    return True
+
+
+# Memory
+
+
+def status_kib(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def child(label, n, sizes):
+    """In a fresh process: make the data and the contender, then train once; print what it added."""
+    make, dtype = maker(label)
+    X, y = make_data(n, sizes[0], dtype)
+    # A warm-up on a tiny network of one hidden unit pages in the library's code. Tiny, so that the
+    # memory it frees and the allocator keeps cannot stand in for the real run's own.
+    make([sizes[0], 1, sizes[-1]], X[:2 * BATCH], y[:2 * BATCH])()
+    run = make(sizes, X, y)
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")  # reset VmHWM to the current RSS: the peak from here on is training's
+        before, how = status_kib("VmRSS"), "VmHWM"
+    except OSError:  # no reset: the peak so far includes making the data; getrusage says the same
+        import resource
+        before, how = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "ru_maxrss"
+    run()
+    if how == "VmHWM":
+        peak = status_kib("VmHWM")
+    else:
+        import resource
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"added_mib": (peak - before) / 1024, "how": how}))
+
+
+def measure_memory(label, n, sizes):
+    command = [sys.executable, os.path.abspath(__file__), "--child", label, "--n", str(n),
+               "--sizes", ",".join(map(str, sizes))]
+    if NN_OPTIONS.get("threads") is not None:
+        command += ["--threads", str(NN_OPTIONS["threads"])]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        return None, done.stderr.strip().splitlines()[-1:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return result["added_mib"], result["how"]
+
+
+def needs_mib(n, sizes, itemsize):
+    """What the work needs, in MiB: the data, the params, and what training adds at the least."""
+    P = sum(sizes[l - 1] * sizes[l] + sizes[l] for l in range(1, len(sizes)))
+    mib = 1 / 2**20
+    data = (n * sizes[0] * itemsize + n * 8) * mib  # X and int64 labels
+    params = P * itemsize * mib
+    adam = 2 * P * itemsize * mib  # m and v
+    grads = P * itemsize * mib
+    activations = BATCH * sum(sizes) * itemsize * mib  # A_0 (the batch) .. A_D for one batch
+    return {"data": data, "params": params, "adam": adam, "grads": grads, "activations": activations,
+            "adds": adam + grads + activations}
+
+
+# The run
+
+
 def describe_machine(threads):
     lines = [f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} cores, "
              f"load average {os.getloadavg()[0]:.2f} (above 0 means others share the cores)",
@@ -169,7 +344,7 @@ def main(argv=None):
         parser.error(f"--threads takes 1 or more; got {args.threads}")
     if args.threads is not None and not has_threads():
         parser.error("--threads: this nn.py's train has no threads setting")
-    if has_threads():
+    if args.threads is not None:
         NN_OPTIONS["threads"] = args.threads
     if args.child:
         if have("torch"):
