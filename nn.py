@@ -351,6 +351,9 @@ def gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
     """
     _check_params(params)
     h = _check_positive(h, "h")
+    if h > 0.1:
+        raise ValueError(f"h must be small, as the slope is taken over [theta - h, theta + h]; got {h!r} "
+                         "(the default 1e-5 suits float64)")
     if max_per_key is not None:
         max_per_key = _check_positive(max_per_key, "max_per_key", integer=True)
     params = {key: (value.astype(np.float64) if key in param_keys(params) else value)
@@ -391,7 +394,8 @@ def _gradient_errors(params, X, Y, h, max_per_key, seed):
             _, down = _forward({**params, key: shifted}, X)
             if relu_net and any(((up[f"A{l}"] > 0) != (down[f"A{l}"] > 0)).any() for l in range(1, D)):
                 continue  # the two runs straddle ReLU's kink: no slope there to compare with
-            numeric = (_loss(up[f"Z{D}"], Y, output) - _loss(down[f"Z{D}"], Y, output)) / (2 * h)
+            numeric = _finite((_loss(up[f"Z{D}"], Y, output) - _loss(down[f"Z{D}"], Y, output)) / (2 * h),
+                              "a finite difference")
             a = analytic[key][index]
             off = max(0.0, abs(a - numeric) - noise)  # beyond what rounding can explain
             worst, checked = max(worst, off / max(abs(a) + abs(numeric), floor)), checked + 1
@@ -438,7 +442,7 @@ def _warn(message):
 # (bench/scale.py) that was slower, as BLAS's own threads keep the cores busy between products,
 # so the default is 1. Below _LARGE numbers a step is too short to slice.
 _LARGE = 2**17  # numbers in the network from which train steps array by array, in slices
-_SLICE_BYTES = 2**19  # a slice's arrays (theta, dtheta, m, v and Adam's temporaries) fit in a core's cache
+_SLICE_BYTES = 2**18  # a slice's arrays (theta, dtheta, m, v and Adam's temporaries) fit in a core's cache
 
 
 def _slices(params, keys, threads):
@@ -502,7 +506,9 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
         stats = _stats_of(params) or _fit_stats(X, Y, output)
     else:
         stats = None
-    start = _unfold(params, _stats_of(params)) if standardize and _stats_of(params) else params
+    with np.errstate(all="ignore"):
+        start = _unfold(params, _stats_of(params)) if standardize and _stats_of(params) else params
+    _check_finite_params(start)
     if names is not None:
         start = {**start, "feature_names": names}
     dtype = params["W1"].dtype
@@ -647,13 +653,17 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     _tidy(theta, m, v, start, keys, epoch, lr)
     returned_best = best is not None  # kept only with patience
     final = best if returned_best else theta
-    trained = _fold({**start, **{key: view.copy() for key, view in _views(final, start, keys).items()}},
-                    stats, base_epochs + epoch)
+    with np.errstate(all="ignore"):
+        trained = _fold({**start, **{key: view.copy() for key, view in _views(final, start, keys).items()}},
+                        stats, base_epochs + epoch)
+    for key in keys:
+        _finite(trained[key], f"the trained {key}, with the data's scaling folded in,")
     history["best_epoch"] = best_epoch
-    nothing = _nothing_learned(history, Y, output) if epoch and stopped != "interrupted" else ""
+    returned_epoch = best_epoch if returned_best else epoch
+    nothing = _nothing_learned(history["loss"][:returned_epoch], Y, output) if epoch and stopped != "interrupted" else ""
     history["ended"] = _ending(stopped, epoch, epochs, history, best_epoch, returned_best, at, n, batch,
                                still_falling_helps=not nothing)
-    if epoch and params["hidden"] == "relu" and D > 1 and stopped != "interrupted":
+    if epoch and params["hidden"] == "relu" and D > 1 and stopped != "interrupted" and not nothing:
         history["ended"] += _dead_units(net, (X[:256] - x_mean) / x_std if stats else X[:256])
     history["state"] = {"theta": theta, "m": m, "v": v, "t": t, "rng": epoch_rng, "at": at,
                         "partial": partial, "best": best, "best_loss": best_loss, "best_epoch": best_epoch,
@@ -832,10 +842,11 @@ def _dead_units(net, X):
     return ""
 
 
-def _nothing_learned(history, Y, output):
-    """Why a run of 5 epochs or more learned (almost) nothing, or "" if it learned: it ended worse
-    than it began, worse than always predicting a constant, or stuck no better than that constant."""
-    losses, constant = history["loss"], _constant_loss(Y, output)
+def _nothing_learned(losses, Y, output):
+    """Why a run of 5 epochs or more learned (almost) nothing by the epoch it returns (losses runs up
+    to it), or "" if it learned: it ended worse than it began, worse than always predicting a
+    constant, or stuck no better than that constant."""
+    constant = _constant_loss(Y, output)
     final, first = losses[-1], losses[0]
     tail = max(1, len(losses) // 10)
     stuck = min(losses[-tail:]) > 0.99 * min(losses[:-tail] or losses)
@@ -942,6 +953,12 @@ def look_inside(params, X, Y, *, lr=0.003, optimizer="adam"):
     Y = _check_Y(Y, params, X.shape[0])
     _check_positive(lr, "lr")
     _check_choice(optimizer, "optimizer", ("sgd", "adam"), "an optimizer")
+    _check_finite_params(params)
+    with np.errstate(all="ignore"):  # a table of extreme weights shows inf rather than warning
+        return _layer_rows(params, X, Y, D, lr, optimizer)
+
+
+def _layer_rows(params, X, Y, D, lr, optimizer):
     net, X, Y = _training_view(params, X, Y)
     _, cache = _forward(net, X)
     grads = _backward(net, cache, Y)
@@ -1011,6 +1028,15 @@ def sanity_check(params, X, Y, *, seed=0, show=True):
     D = _check_params(params)
     X = _check_X(X, params)
     Y = _check_Y(Y, params, X.shape[0])
+    _check_finite_params(params)
+    with np.errstate(all="ignore"):  # what overflows is reported as a failed check, in words
+        lines, results = _sanity_lines(params, X, Y, D, seed)
+    if show:
+        print("\n".join(lines), flush=True)
+    return results
+
+
+def _sanity_lines(params, X, Y, D, seed):
     net, X, Y = _training_view(params, X, Y)
     output, k = net["output"], net[f"W{D}"].shape[1]
     results, lines = {}, []
@@ -1056,9 +1082,7 @@ def sanity_check(params, X, Y, *, seed=0, show=True):
                  f"({', '.join(f'{key} {errors[key]:.2g}' for key in errors)}): the bug is in that "
                  "key's line of backward or in what feeds it from above")
     report("gradients", not failing, text)
-    if show:
-        print("\n".join(lines), flush=True)
-    return results
+    return lines, results
 
 
 # Part 4. Using a trained network
@@ -1230,8 +1254,8 @@ def _check_headers(headers, path):
             raise ValueError(
                 f"{path} does not say which activations its network uses (no '{name}' string; files "
                 "written by np.savez lack them). Add them and re-save, once, with the names it was "
-                "trained with: params = dict(np.load(path)); params['hidden'] = 'relu'; "
-                "params['output'] = 'sigmoid'; nn.save_params(path, params)")
+                f"trained with: params = dict(np.load(path)); params['hidden'] = one of {list(HIDDEN)}; "
+                f"params['output'] = one of {list(OUTPUT)}; nn.save_params(path, params)")
     n_prev, l = None, 1
     while f"W{l}" in headers:
         W, b = headers[f"W{l}"][0], headers.get(f"b{l}", (None,))[0]
@@ -1261,11 +1285,14 @@ def _check_params(params, where="params"):
     if not isinstance(params, dict):
         raise ValueError(f"{where} must be the dict init_params, train or load_params returns; "
                          f"got {type(params).__name__}")
+    if "loss" in params and "ended" in params:
+        raise ValueError(f"{where} is the history dict that train returns second; unpack in order: "
+                         "params, history = nn.train(...)")
     if "hidden" not in params or "output" not in params:
         raise ValueError(f"{where} has no 'hidden' and 'output' names, so nothing says how to run its "
                          "weights. Make networks with nn.init_params(sizes, hidden, output); for a dict "
                          "of weights from elsewhere, add the names it was trained with: "
-                         "params['hidden'] = 'relu'; params['output'] = 'sigmoid'")
+                         f"params['hidden'] = one of {list(HIDDEN)}; params['output'] = one of {list(OUTPUT)}")
     _check_choice(params["hidden"], f"{where}: hidden", HIDDEN, "a hidden activation")
     _check_choice(params["output"], f"{where}: output", OUTPUT, "an output")
     D = depth(params)
@@ -1372,7 +1399,7 @@ def _as_numbers(A, name, dtype):
             raise ValueError(f"{name}'s column {bad[0]!r} is not numeric (dtype {dtypes[bad[0]] if bad[0] in dtypes else 'object'}); "
                              "encode it as numbers first, e.g. pd.get_dummies(X) for categories")
     try:
-        raw = np.asarray(A)
+        raw = A.to_numpy(dtype=np.float64) if dtypes is not None and hasattr(A, "to_numpy") else np.asarray(A)
     except (TypeError, ValueError) as error:
         raise ValueError(f"{name} must be a numeric array of shape (n_samples, n_features), with the "
                          f"same number of values in every row: {error}") from None
@@ -1438,6 +1465,10 @@ def _off_scale(X, mean, std):
     x_mean, x_std = _column_stats(X)
     if not (np.isfinite(x_mean).all() and np.isfinite(x_std).all()):
         return "its values are beyond what float64 can average"
+    looks_standardised = lambda m, s: (np.abs(m) < 1e-6).all() and (np.abs(s - 1) < 1e-6).all()
+    if X.shape[0] >= 2 and looks_standardised(x_mean[known], x_std[known]) and \
+            not looks_standardised(mean[known], std[known]):
+        return "every column has mean 0 and spread 1, as if standardised by hand"
     shift = np.abs(x_mean[known] - mean[known]) / std[known]
     median, largest = (1.5, 50) if X.shape[0] >= 20 else (3, 100)
     if np.median(shift) > median or shift.max() > largest:
@@ -1445,7 +1476,7 @@ def _off_scale(X, mean, std):
     varies = x_std[known] > 0  # a column held constant (a slice through the inputs) has no spread to judge
     if X.shape[0] >= 20 and varies.sum() >= known.sum() / 2:
         ratio = np.abs(np.log(x_std[known][varies] / std[known][varies]))
-        if np.median(ratio) > math.log(4):
+        if np.median(ratio) > math.log(4) or ratio.max() > math.log(100):
             return (f"its columns spread a median {math.exp(np.median(ratio)):.3g} times more or less "
                     "than the training data's")
     return ""
@@ -1480,7 +1511,9 @@ def _check_Y(Y, params, n, name="Y"):
     if Y.ndim == 1 and k == 1:
         Y = Y[:, None]  # a 1-D target of a single output is a column, never broadcast to (n, n)
     if Y.shape != (n, k):
-        hint = {1: " (or (n,) for a single output)"}.get(k, " (or integer labels (n,))" if output == "softmax" else "")
+        hint = {1: " (or (n,) for a single output)"}.get(k, " (or integer labels (n,))" if output == "softmax" else
+                                                     f"; for one class out of {k} per sample use output='softmax'"
+                                                     if Y.ndim == 1 else "")
         raise ValueError(f"{name} has shape {Y.shape}; expected {(n, k)} to match the network's "
                          f"{k} output{'s' * (k > 1)} and the {n} samples of X{hint}")
     if output in ("sigmoid", "softmax") and (Y.min() < 0 or Y.max() > 1):
@@ -1531,9 +1564,9 @@ def _check_cache(cache, params):
     named = [(f"A{l}", width) for l, width in enumerate(widths)] + [(f"Z{D}", widths[-1])]
     for key, width in named:
         if n is None or getattr(cache.get(key), "shape", None) != (n, width) or \
-                getattr(cache.get(key), "dtype", np.dtype(object)).kind not in "bf":
+                getattr(cache.get(key), "dtype", None) != params["W1"].dtype:
             shapes = {k: np.shape(v) for k, v in cache.items()} if isinstance(cache, dict) else cache
-            raise ValueError(f"cache[{key!r}] must be a real array of shape (n, {width}) for these params; "
+            raise ValueError(f"cache[{key!r}] must be a {params['W1'].dtype} array of shape (n, {width}) for these params; "
                              f"got {shapes!s:.200}. Pass the cache that forward returned for these params")
 
 
@@ -1585,6 +1618,10 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
             raise ValueError(f"validation must be a pair (X_val, Y_val); got {type(validation).__name__}")
         X_val = _check_X(validation[0], {**params, "feature_names": names}, "X_val")
         Y_val = _check_Y(validation[1], params, X_val.shape[0], "Y_val")
+        why = _off_scale(X_val, *_column_stats(X))
+        if why:
+            _warn(f"X_val is on another scale from X ({why}): give both as they are, unscaled; train "
+                  "standardises them alike")
         why = _off_scale(Y_val, *_column_stats(Y)) if params["output"] == "linear" else ""
         if why:
             _warn(f"Y_val is on another scale from the training targets ({why}): give both as they are, "
@@ -1625,7 +1662,7 @@ def _check_resume(resume, params, epochs, n, batch, optimizer, momentum, standar
     changed = [name for name in now if now[name] != state["settings"].get(name)]
     if changed:
         name = changed[0]
-        raise ValueError(f"resume continues a run exactly, so {name} must be as it was: the run had "
+        raise ValueError(f"resume continues a run exactly, so its setting '{name}' must be as it was: the run had "
                          f"{state['settings'].get(name)!r}, this call has {now[name]!r}. To train on with "
                          "other settings, start afresh from the params (a warm start): train(params, ...)")
     done = len(resume["loss"])

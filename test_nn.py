@@ -585,11 +585,11 @@ def test_params_whose_keys_shapes_or_dtypes_do_not_chain_are_refused(net, change
 def test_backward_refuses_a_cache_from_another_network(net):
     params, X, Y = net
     _, other_cache = nn.forward(nn.init_params([3, 6, 2], "relu", "sigmoid", seed=0), X)
-    with pytest.raises(ValueError, match=r"cache\['A1'\] must be a real array of shape \(n, 4\) for these params; "
+    with pytest.raises(ValueError, match=r"cache\['A1'\] must be a float64 array of shape \(n, 4\) for these params; "
                                          r"got \{'A0': \(5, 3\), 'A1': \(5, 6\), 'A2': \(5, 2\), 'Z2': \(5, 2\)\}. "
                                          r"Pass the cache that forward returned for these params"):
         nn.backward(params, other_cache, Y)
-    with pytest.raises(ValueError, match=r"cache\['A1'\] must be a real array of shape \(n, 4\)"):
+    with pytest.raises(ValueError, match=r"cache\['A1'\] must be a float64 array of shape \(n, 4\)"):
         nn.backward(params, {"A0": X}, Y)
 
 
@@ -1161,7 +1161,7 @@ def result_of_train_dropped():
     (hand_scaled_test_set, "X is on another scale from the data the network was trained on (its columns' means",
      "pass it as it was, without scaling it"),
     (centred_test_set_standardised_with_its_own_statistics,
-     "X is on another scale from the data the network was trained on (its columns spread",
+     "X is on another scale from the data the network was trained on (every column has mean 0 and spread 1",
      "pass it as it was, without scaling it"),
     (result_of_train_dropped, "this network has never been trained", "params, history = nn.train(params, X, y)"),
 ], ids=["column y for one output", "adam at lr 100", "relu at lr 1", "validation set is the training set",
@@ -1267,7 +1267,8 @@ def test_a_dict_of_weights_without_names_says_how_to_add_them(tmp_path):
                  lambda: nn.save_params(tmp_path / "model", weights)):
         with pytest.raises(ValueError, match=r"params has no 'hidden' and 'output' names, so nothing says how to run "
                                              r"its weights. Make networks with nn.init_params\(sizes, hidden, output\); "
-                                             r".*params\['hidden'\] = 'relu'; params\['output'\] = 'sigmoid'"):
+                                             r".*params\['hidden'\] = one of \['identity', 'relu', 'tanh', "
+                                             r"'sigmoid'\]; params\['output'\] = one of \['linear', 'sigmoid', 'softmax'\]"):
             call()
     weights["hidden"], weights["output"] = "tanh", "sigmoid"  # the fix, as the message spells it
     assert np.array_equal(nn.predict(weights, X), nn.predict(untracked(params), X))
@@ -2306,3 +2307,28 @@ def test_fuzzing_the_public_functions_raises_only_value_and_type_errors(tmp_path
     assert calls == 300
     assert not bad, f"{len(bad)} bad outcomes in {calls} calls, {len(causes)} root causes:\n" + "\n".join(
         f"- {cause}\n    {o['function']}: {o['case']}\n    -> {o['detail']}" for cause, o in causes.items())
+
+
+def test_a_validation_set_scaled_by_hand_beside_raw_training_data_warns():
+    X, y = load_breast_cancer(return_X_y=True)
+    X_val = (X[400:] - X[400:].mean(axis=0)) / X[400:].std(axis=0)  # the mistake: only this part scaled
+    with pytest.warns(nn.ScaleWarning, match=r"X_val is on another scale from X .*give both as they are"):
+        nn.train(nn.init_params([30, 8, 1], "relu", "sigmoid", seed=0), X[:400], y[:400], epochs=2,
+                 validation=(X_val, y[400:]), seed=0, log_every=None)
+
+
+def test_history_and_params_unpacked_the_wrong_way_round_are_named():
+    X, y = load_breast_cancer(return_X_y=True)
+    history, params = nn.train(nn.init_params([30, 4, 1], "relu", "sigmoid", seed=0), X, y, epochs=1, seed=0,
+                               log_every=None)  # the mistake: the pair swapped
+    with pytest.raises(ValueError, match=r"is the history dict that train returns second; unpack in order"):
+        nn.predict(params, X)
+
+
+def test_a_dataframe_of_numbers_and_dummy_booleans_trains():
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame({"age": np.linspace(20, 60, 40), "city": ["a", "b"] * 20})
+    X = pd.get_dummies(X)  # bool columns beside a float one: numbers to train on, not strings
+    trained, _ = nn.train(nn.init_params([3, 4, 1], "relu", "linear", seed=0), X, np.linspace(0, 1, 40), epochs=2,
+                          seed=0, log_every=None)
+    assert nn.predict(trained, X).shape == (40,)
