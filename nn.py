@@ -1151,6 +1151,8 @@ def save_params(path, params):
         if key in param_keys(params) or key in _STAT_KEYS:
             entries[key] = np.asarray(value)
         elif key == "feature_names":
+            if any("\0" in str(name) for name in value):
+                raise ValueError("a feature name holds a NUL character, which an .npz file cannot keep; rename it")
             entries[key] = np.array([str(name) for name in value], dtype=str)
         elif key == "epochs":
             entries[key] = np.array(int(value))
@@ -1376,9 +1378,11 @@ def _check_grads(grads, params):
         got = sorted(map(str, grads)) if isinstance(grads, dict) else type(grads).__name__
         raise ValueError(f"grads must have the keys {keys}, as backward returns them; got {got}")
     for key in keys:
-        if not (isinstance(grads[key], np.ndarray) and grads[key].shape == params[key].shape):
-            raise ValueError(f"grads[{key!r}] has shape {np.shape(grads[key])}; "
-                             f"params[{key!r}] has {params[key].shape}")
+        if not (isinstance(grads[key], np.ndarray) and grads[key].shape == params[key].shape
+                and grads[key].dtype.kind == "f"):
+            raise ValueError(f"grads[{key!r}] must be a float array of shape {params[key].shape}, as backward "
+                             f"returns it; got {getattr(grads[key], 'dtype', type(grads[key]).__name__)} "
+                             f"{np.shape(grads[key])}")
     return keys
 
 
@@ -1598,7 +1602,9 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
     column_y = np.ndim(Y) == 2 and np.shape(Y)[1] == 1 and params["output"] != "softmax"
     Y = _check_Y(Y, params, X.shape[0])
     epochs = _check_positive(epochs, "epochs", integer=True)
-    _check_positive(lr, "lr")
+    if _check_positive(lr, "lr") > 1e4:
+        raise ValueError(f"lr={lr!r} is far beyond any step that trains (Adam's are about 1e-3, plain gradient "
+                         "descent's 1e-3 to 1 on standardised data)")
     if l2 != 0:
         _check_positive(l2, "l2")
     n = X.shape[0]
