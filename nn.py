@@ -126,8 +126,11 @@ def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, ini
 
 
 def depth(params):
-    """D, the number of layers: one W per layer."""
-    return sum(1 for key in params if isinstance(key, str) and key[:1] == "W" and key[1:].isdigit())
+    """D, the number of layers: one W per layer, W1 to WD."""
+    D = 0
+    while f"W{D + 1}" in params:
+        D += 1
+    return D
 
 
 def param_keys(params):
@@ -495,6 +498,7 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
         params, X, Y, epochs, lr, batch_size, optimizer, momentum, schedule, l2, validation, patience,
         log_every, callback, standardize, resume, threads, unknown)
     output, n, D, keys = params["output"], X.shape[0], depth(params), param_keys(params)
+    logits = f"Z{D}"  # the cache's key for the last layer's pre-activations
     state = resume["state"] if resume is not None else None
 
     # Trick 1: standardised inside, folded away at the end. The weights learn on columns of mean 0
@@ -567,7 +571,11 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     # Trick 4: the shuffled rows are gathered (and standardised) a block of batches at a time,
     # X[order[a:b]], and each batch is a slice of its block: the same rows in the same order as
     # shuffling all of X each epoch, but holding a block (about 1 MB) instead of a copy of X.
+    # Data no larger than a block are standardised once, here, rather than once an epoch.
     block = batch * max(1, 2**20 // (batch * X.itemsize * (X.shape[1] + Y.shape[1])))
+    scale_blocks = stats is not None and X.shape[0] > block
+    if stats is not None and not scale_blocks:
+        X = (X - x_mean) / x_std
     # Trick 5: once every ~100 steps (every epoch, for all but tiny epochs), _tidy checks that the
     # weights are finite and flushes subnormal floats; a small network would notice it every step.
     tidy_every = max(1, 100 // -(-n // batch))
@@ -586,12 +594,12 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
                         first = begin - begin % block
                         rows = slice(first, first + block) if order is None else order[first:first + block]
                         X_block, Y_block = X[rows], Y[rows]
-                        if stats:
+                        if scale_blocks:
                             X_block = (X_block - x_mean) / x_std  # standardised as trick 1 says
                     Xb = X_block[begin % block:begin % block + batch]
                     Yb = Y_block[begin % block:begin % block + batch]
                     _, cache = _forward(net, Xb)
-                    value = _loss(cache[f"Z{D}"], Yb, output)
+                    value = _loss(cache[logits], Yb, output)
                     if not math.isfinite(value):
                         _tidy(theta, m, v, start, keys, epoch, lr)  # names the layer, if a weight went bad
                         _diverged(f"the loss became {value}", epoch, lr)
@@ -616,7 +624,7 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
                 if epoch % tidy_every == 0:
                     _tidy(theta, m, v, start, keys, epoch, lr)
                 if X_val is not None:
-                    val_loss = _loss(_forward(net, X_val)[1][f"Z{D}"], Y_val, output)
+                    val_loss = _loss(_forward(net, X_val)[1][logits], Y_val, output)
                     if not math.isfinite(val_loss):
                         _diverged(f"the validation loss became {val_loss}", epoch, lr)
                     history["val_loss"].append(val_loss)
@@ -664,7 +672,7 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     history["ended"] = _ending(stopped, epoch, epochs, history, best_epoch, returned_best, at, n, batch,
                                still_falling_helps=not nothing)
     if epoch and params["hidden"] == "relu" and D > 1 and stopped != "interrupted" and not nothing:
-        history["ended"] += _dead_units(net, (X[:256] - x_mean) / x_std if stats else X[:256])
+        history["ended"] += _dead_units(net, (X[:256] - x_mean) / x_std if scale_blocks else X[:256])
     history["state"] = {"theta": theta, "m": m, "v": v, "t": t, "rng": epoch_rng, "at": at,
                         "partial": partial, "best": best, "best_loss": best_loss, "best_epoch": best_epoch,
                         "stats": stats, "epochs": base_epochs,
