@@ -22,8 +22,8 @@ How the file reads. Part 1 is a whole network and nothing else: copied alone int
 trains and predicts with NumPy alone. Part 2 puts the same functions behind checks of their
 inputs. Part 3 trains for real: `train` is Part 1's loop made fast and safe (your raw data in,
 standardised inside and folded into the weights; validation, early stopping, Ctrl-C, resuming,
-all cores), then the log, a look inside a network and a sanity check. Part 4 uses a trained
-network: predict, save, load. Part 5 checks inputs at the boundary.
+cache-sized optimizer steps), then the log, a look inside a network and a sanity check. Part 4
+uses a trained network: predict, save, load. Part 5 checks inputs at the boundary.
 
 A network is one dict: {"hidden": "tanh", "output": "sigmoid", "W1": ..., "b1": ..., ...}. The
 activation names travel with the weights, so they can never be named wrong at use time. Randomness
