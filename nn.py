@@ -1014,8 +1014,9 @@ def format_table(rows):
 
 
 def sanity_check(params, X, Y, *, seed=0, show=True):
-    """Three checks to run before a long training; prints a PASS or FAIL line for each, and returns
-    {"initial loss": bool, "overfit a small batch": bool, "gradients": bool}.
+    """Four checks to run before a long training; prints a PASS or FAIL line for each, and returns
+    {"initial loss": bool, "overfit a small batch": bool, "train matches the plain loop": bool,
+    "gradients": bool}.
 
     They run on the data as train sees it (standardised; see _training_view).
     1. The initial loss against what chance gives: ln k for a softmax over k classes, ln 2 per
@@ -1025,8 +1026,10 @@ def sanity_check(params, X, Y, *, seed=0, show=True):
        momentum must drive their loss below 5% of where it started: a network that cannot memorise
        8 samples has a bug. Plain steps keep the gradient's size and sign, so a grossly wrong
        gradient cannot hide here as it can behind Adam, which divides each step by the gradient's
-       own size; one off by a constant factor may still converge, and only check 3 catches it.
-    3. gradient_check on 4 samples, at most 20 entries per key: below 1e-6 PASS, above FAIL, naming
+       own size; one off by a constant factor may still converge, and only check 4 catches it.
+    3. train and Part 1's _plain_train, 3 epochs on those 8 samples with l2, must give the same
+       weights: a change made to one loop (an update rule, the l2 term) and not the other fails here.
+    4. gradient_check on 4 samples, at most 20 entries per key: below 1e-6 PASS, above FAIL, naming
        the topmost key that fails (keys from the last layer down: the bug is in or above its line
        of backward) and, when every key is off alike, dZ_D. Run it for each output you use: a bug
        in one output's dZ_D shows only on a network with that output.
@@ -1076,6 +1079,21 @@ def _sanity_lines(params, X, Y, D, seed):
     report("overfit a small batch", ok, f"the loss on 8 samples went from {start:.4g} to {end:.4g} in "
            f"300 steps of gradient descent (must fall below 5%)" + ("" if ok else
                                                                    ". Check the gradients below"))
+
+    worst, where = 0.0, ""
+    for optimizer, momentum in (("adam", 0.0), ("sgd", 0.9)):
+        settings = dict(epochs=3, lr=0.01, batch_size=4, optimizer=optimizer, momentum=momentum, l2=0.01, seed=seed)
+        plain, _ = _plain_train(net, X[rows], Y[rows], **settings)
+        fast, _ = train(net, X[rows], Y[rows] if Y.shape[1] > 1 or output == "softmax" else Y[rows, 0],
+                        standardize=False, log_every=None, **settings)
+        for key in param_keys(net):
+            gap = float(np.abs(fast[key] - plain[key]).max() / max(np.abs(plain[key]).max(), 1e-300))
+            worst, where = max((worst, where), (gap, f"{key}, {optimizer}"))
+    ok = worst < 1e-9
+    report("train matches the plain loop", ok, (
+        "train and Part 1's _plain_train take the same 12 steps (Adam, then momentum; l2 0.01) to the same "
+        "weights" if ok else f"they part by {worst:.2g} (relative) in {where}: a change made to one "
+        "(an update rule, the l2 term) is missing from the other"))
 
     errors = gradient_check(net, X[rows[:4]], Y[rows[:4]], max_per_key=20, seed=seed)
     worst_key = max(errors, key=errors.get)

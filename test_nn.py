@@ -1800,15 +1800,17 @@ def sanity_problem(scale_y=1.0):
 
 def test_the_sanity_check_passes_a_healthy_setup(capsys):
     results = nn.sanity_check(*sanity_problem())
-    assert results == {"initial loss": True, "overfit a small batch": True, "gradients": True}
+    assert results == {"initial loss": True, "overfit a small batch": True, "train matches the plain loop": True,
+                       "gradients": True}
     lines = capsys.readouterr().out.splitlines()
-    assert [line[:6] for line in lines] == ["PASS  "] * 3
+    assert [line[:6] for line in lines] == ["PASS  "] * 4
 
 
 @pytest.mark.parametrize("scale_y", [1e-3, 1000.0])
 def test_the_sanity_check_sees_targets_in_any_units_as_train_does_standardised(capsys, scale_y):
     results = nn.sanity_check(*sanity_problem(scale_y=scale_y))
-    assert results == {"initial loss": True, "overfit a small batch": True, "gradients": True}
+    assert results == {"initial loss": True, "overfit a small batch": True, "train matches the plain loop": True,
+                       "gradients": True}
     standardised = capsys.readouterr().out
     nn.sanity_check(*sanity_problem())
     assert capsys.readouterr().out.splitlines()[:2] == standardised.splitlines()[:2]  # the same numbers
@@ -1819,7 +1821,7 @@ def test_the_sanity_check_fails_a_planted_wrong_gradient_and_points_at_backward(
     monkeypatch.setitem(nn.HIDDEN, "tanh", (np.tanh, lambda A: 1 - A))  # tanh' written wrong
     results = nn.sanity_check(*sanity_problem())
     assert results["gradients"] is False
-    line = capsys.readouterr().out.splitlines()[2]
+    line = capsys.readouterr().out.splitlines()[3]
     assert line.startswith("FAIL  gradients") and "backward disagrees with the loss" in line
 
 
@@ -2332,3 +2334,18 @@ def test_a_dataframe_of_numbers_and_dummy_booleans_trains():
     trained, _ = nn.train(nn.init_params([3, 4, 1], "relu", "linear", seed=0), X, np.linspace(0, 1, 40), epochs=2,
                           seed=0, log_every=None)
     assert nn.predict(trained, X).shape == (40,)
+
+
+def test_sanity_check_fails_an_l2_term_that_the_plain_loop_adds_to_the_biases_too():
+    from sklearn.datasets import load_diabetes
+    X, y = load_diabetes(return_X_y=True)
+    with open(os.path.join(HERE, "nn.py")) as source:
+        text = source.read()
+    right = '                if key[0] == "W":\n                    grads[key] += l2 * params[key]'
+    assert text.count(right) == 1  # the plain loop's l2 line, which the bug changes
+    bugged = {"__name__": "bugged_nn"}
+    exec(compile(text.replace(right, right.replace('key[0] == "W"', "True")), "bugged_nn.py", "exec"), bugged)
+    verdicts = bugged["sanity_check"](bugged["init_params"]([10, 8, 1], "tanh", "linear", seed=0), X, y, show=False)
+    assert verdicts["train matches the plain loop"] is False and verdicts["gradients"] is True
+    assert nn.sanity_check(nn.init_params([10, 8, 1], "tanh", "linear", seed=0), X, y, show=False)[
+        "train matches the plain loop"]

@@ -1005,8 +1005,8 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
         finite_before = finite_params(p)
 
         def check(r):
-            if not (isinstance(r, dict) and set(r) == {"initial loss", "overfit a small batch", "gradients"}):
-                raise Wrong("sanity_check: not the three checks", short(r))
+            if not (isinstance(r, dict) and set(r) == {"initial loss", "overfit a small batch", "train matches the plain loop", "gradients"}):
+                raise Wrong("sanity_check: not the four checks", short(r))
             if not finite_before and all(r.values()):
                 raise Wrong("sanity_check passes non-finite params", short(r))
         return plain("sanity_check", [p, X, Y], kwargs, notes, check)
