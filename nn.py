@@ -19,11 +19,12 @@ and has the shape of X; Y is (n, k) with k = n_D outputs.
     update     theta <- theta - lr dtheta for every W_l and b_l (or momentum's, or Adam's step)
 
 How the file reads. Part 1 is a whole network and nothing else: copied alone into a file, it
-trains and predicts with NumPy alone. Part 2 puts the same functions behind checks of their
-inputs. Part 3 trains for real: `train` is Part 1's loop made fast and safe (your raw data in,
-standardised inside and folded into the weights; validation, early stopping, Ctrl-C, resuming,
-cache-sized optimizer steps), then the log, a look inside a network and a sanity check. Part 4
-uses a trained network: predict, save, load. Part 5 checks inputs at the boundary.
+trains (_plain_train) and predicts (_forward(params, X)[0]) with NumPy alone. Part 2 puts the same
+functions behind checks of their inputs. Part 3 trains for real: `train` is Part 1's loop made fast
+and safe (your raw data in, standardised inside and folded into the weights; validation, early
+stopping, Ctrl-C, resuming, cache-sized optimizer steps), then the log, a look inside a network
+and a sanity check. Part 4 uses a trained network: predict, save, load. Part 5 checks inputs at
+the boundary.
 
 A network is one dict: {"hidden": "tanh", "output": "sigmoid", "W1": ..., "b1": ..., ...}. The
 activation names travel with the weights, so they can never be named wrong at use time. Randomness
@@ -190,7 +191,7 @@ def _backward(params, cache, Y):
         grads[f"b{l}"] = dZ.sum(axis=0)  # db_l = dZ_l summed over the samples            (n_l,)
         if l > 1:
             dA = dZ @ params[f"W{l}"].T  # dA_{l-1} = dZ_l @ W_l.T                   (n, n_{l-1})
-            dZ = dA * g_prime(A_prev)  # dZ_{l-1} = dA_{l-1} * g'(Z_{l-1})          (n, n_{l-1})
+            dZ = dA * g_prime(A_prev)  # dZ_{l-1} = dA_{l-1} * g'(Z_{l-1}), g' from A_{l-1} (HIDDEN)
     return grads  # from the last layer down: W_D, b_D, ..., W_1, b_1
 
 
@@ -218,6 +219,8 @@ def _adam_step(theta, dtheta, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
     v += (1 - beta2) * dtheta * dtheta  # v <- beta2 v + (1 - beta2) dtheta^2
     lr_t = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)  # undoes m's and v's start at 0
     theta -= lr_t * m / (np.sqrt(v) + eps)  # theta <- theta - lr_t m / (sqrt(v) + eps)
+    # (eps is added to sqrt(v), as in the paper's efficient form; PyTorch adds it after the bias
+    # correction, so the two differ a little in the first steps or where gradients are tiny.)
 
 
 def _plain_train(params, X, Y, *, epochs, lr, batch_size, optimizer="adam", momentum=0.0, l2=0.0, seed=None):
@@ -227,8 +230,10 @@ def _plain_train(params, X, Y, *, epochs, lr, batch_size, optimizer="adam", mome
     takes one step per mini-batch; optimizer "adam", or "sgd" with momentum in [0, 1); l2 adds
     (l2 / 2) ||W_l||^2 for each weight matrix to what is minimised. `train` runs the same loop.
     """
-    if optimizer not in ("adam", "sgd") or Y.ndim != 2 or len(Y) != len(X):  # the two silent mistakes
-        raise ValueError("optimizer must be 'adam' or 'sgd', and Y an (n, k) array (softmax: one-hot rows)")
+    if optimizer not in ("adam", "sgd"):  # else any other name would run plain gradient descent
+        raise ValueError(f"optimizer must be 'adam' or 'sgd'; got {optimizer!r}")
+    if Y.ndim != 2 or len(Y) != len(X):  # else a 1-D Y would broadcast against (n, k) outputs
+        raise ValueError(f"Y must be an (n, k) array, one row per row of X (softmax: one-hot rows); got {Y.shape}")
     params = {key: (value.copy() if isinstance(value, np.ndarray) else value) for key, value in params.items()}
     keys, D, n = param_keys(params), depth(params), X.shape[0]
     m = {key: np.zeros_like(params[key]) for key in keys}  # Adam's running mean, or momentum's velocity
@@ -445,7 +450,7 @@ def _warn(message):
 # (bench/scale.py) that was slower, as BLAS's own threads keep the cores busy between products,
 # so the default is 1. Below _LARGE numbers a step is too short to slice.
 _LARGE = 2**17  # numbers in the network from which train steps array by array, in slices
-_SLICE_BYTES = 2**18  # a slice's arrays (theta, dtheta, m, v and Adam's temporaries) fit in a core's cache
+_SLICE_BYTES = 2**18  # per array: a slice of theta, dtheta, m, v and Adam's temporaries fit a core's cache
 
 
 def _slices(params, keys, threads):
@@ -479,8 +484,8 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
 
     history["loss"][e - 1] is epoch e's mean loss over its batches, each taken before its step
     (scikit-learn's loss_curve_), and history["val_loss"] the validation loss after each epoch,
-    without the l2 penalty; for a linear output both are on standardised y, where 1.0 is what always
-    predicting the mean scores. history["ended"] is the closing sentence of the log, which says
+    without the l2 penalty; for a linear output, standardised, both are on standardised y, where 1.0
+    is what always predicting the mean scores. history["ended"] is the closing sentence of the log, which says
     whose params are returned; history["state"] is what resume needs.
 
     Ctrl-C stops after the step in progress and returns as any ending does. resume=history goes on
@@ -502,8 +507,9 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     state = resume["state"] if resume is not None else None
 
     # Trick 1: standardised inside, folded away at the end. The weights learn on columns of mean 0
-    # and spread 1; the network stored in between (a warm start) is unfolded with the statistics it
-    # was folded with, so a second call goes on exactly where the first stopped.
+    # and spread 1. A network train returned (a warm start) is unfolded with the statistics it was
+    # folded with, so a second call starts from its weights (to rounding) in the same coordinates,
+    # though with a fresh optimizer: resume=history is what goes on exactly.
     if state is not None:
         stats = state["stats"]
     elif standardize:
@@ -662,17 +668,22 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     returned_best = best is not None  # kept only with patience
     final = best if returned_best else theta
     with np.errstate(all="ignore"):
-        trained = _fold({**start, **{key: view.copy() for key, view in _views(final, start, keys).items()}},
-                        stats, base_epochs + epoch)
+        trained = _fold({**start, **_views(final, start, keys)}, stats, base_epochs + epoch)
+    for key in keys:  # the returned network owns its arrays: history["state"] keeps theta for resume
+        if np.may_share_memory(trained[key], final):
+            trained[key] = trained[key].copy()
     for key in keys:
         _finite(trained[key], f"the trained {key}, with the data's scaling folded in,")
     history["best_epoch"] = best_epoch
     returned_epoch = best_epoch if returned_best else epoch
-    nothing = _nothing_learned(history["loss"][:returned_epoch], Y, output) if epoch and stopped != "interrupted" else ""
+    nothing = ""
+    if epoch and stopped != "interrupted":
+        nothing = _nothing_learned(history["loss"][:returned_epoch], Y, output)
     history["ended"] = _ending(stopped, epoch, epochs, history, best_epoch, returned_best, at, n, batch,
                                still_falling_helps=not nothing)
     if epoch and params["hidden"] == "relu" and D > 1 and stopped != "interrupted" and not nothing:
-        history["ended"] += _dead_units(net, (X[:256] - x_mean) / x_std if scale_blocks else X[:256])
+        returned = {**start, **_views(final, start, keys)}
+        history["ended"] += _dead_units(returned, (X[:256] - x_mean) / x_std if scale_blocks else X[:256])
     history["state"] = {"theta": theta, "m": m, "v": v, "t": t, "rng": epoch_rng, "at": at,
                         "partial": partial, "best": best, "best_loss": best_loss, "best_epoch": best_epoch,
                         "stats": stats, "epochs": base_epochs,
@@ -742,13 +753,13 @@ def _fold(net, stats, epochs):
     if stats is None:
         return folded
     D, dtype = depth(net), net["W1"].dtype
-    W1, b1 = net["W1"].astype(np.float64), net["b1"].astype(np.float64)
+    W1, b1 = net["W1"].astype(np.float64, copy=False), net["b1"].astype(np.float64, copy=False)
     folded["W1"], folded["b1"] = W1 / stats["x_std"][:, None], b1 - (stats["x_mean"] / stats["x_std"]) @ W1
     if "y_mean" in stats:
-        WD, bD = folded[f"W{D}"].astype(np.float64), folded[f"b{D}"].astype(np.float64)
+        WD, bD = folded[f"W{D}"].astype(np.float64, copy=False), folded[f"b{D}"].astype(np.float64, copy=False)
         folded[f"W{D}"], folded[f"b{D}"] = WD * stats["y_std"], bD * stats["y_std"] + stats["y_mean"]
     for key in ("W1", "b1", f"W{D}", f"b{D}"):
-        folded[key] = folded[key].astype(dtype)
+        folded[key] = folded[key].astype(dtype, copy=False)
     return {**folded, **stats}
 
 
@@ -778,10 +789,11 @@ def _views(theta, params, keys):
 
 
 def _tidy(theta, m, v, params, keys, epoch, lr):
-    """Once an epoch: stop if a weight is no longer finite, naming its layer; and flush numbers that
-    have decayed below the smallest normal float to 0 (such subnormal floats, left by units that
-    died or weights that l2 shrank for thousands of steps, make every operation on them many times
-    slower, and are too small to change any result). In slices, so as to add no array of theta's size."""
+    """Every ~100 steps: stop if a weight is no longer finite, naming its layer; and flush numbers
+    that have decayed below the smallest normal float to 0 (such subnormal floats, left by units
+    that died or weights that l2 shrank for thousands of steps, make every operation on them many
+    times slower, and are too small to change any result). In slices, so as to add no array of
+    theta's size."""
     tiny = np.finfo(theta.dtype).tiny
     for array in (theta, m, v):
         for a in range(0, array.size, 2**18):
@@ -789,9 +801,9 @@ def _tidy(theta, m, v, params, keys, epoch, lr):
             small = np.abs(part) < tiny
             if array is theta and not np.isfinite(part).all():
                 index = a + int(np.argmin(np.isfinite(part)))
-                for key, view in _views(np.arange(theta.size), params, keys).items():
-                    if view.min() <= index <= view.max():
-                        _diverged(f"{key} became NaN or infinite", epoch, lr)
+                ends = np.cumsum([params[key].size for key in keys])  # where each key's numbers end in theta
+                _diverged(f"{keys[int(np.searchsorted(ends, index, side='right'))]} became NaN or infinite",
+                          epoch, lr)
             part[small] = 0
 
 
@@ -1426,8 +1438,8 @@ def _as_numbers(A, name, dtype):
     if dtypes is not None and hasattr(dtypes, "items"):  # a DataFrame: name a column that is not numeric
         bad = [str(column) for column, kind in dtypes.items() if getattr(kind, "kind", "O") not in "biuf"]
         if bad:
-            raise ValueError(f"{name}'s column {bad[0]!r} is not numeric (dtype {dtypes[bad[0]] if bad[0] in dtypes else 'object'}); "
-                             "encode it as numbers first, e.g. pd.get_dummies(X) for categories")
+            raise ValueError(f"{name}'s column {bad[0]!r} is not numeric (dtype {dtypes[bad[0]]}); encode it "
+                             "as numbers first, e.g. pd.get_dummies(X) for categories")
     try:
         raw = A.to_numpy(dtype=np.float64) if dtypes is not None and hasattr(A, "to_numpy") else np.asarray(A)
     except (TypeError, ValueError) as error:
@@ -1596,7 +1608,8 @@ def _check_cache(cache, params):
         if n is None or getattr(cache.get(key), "shape", None) != (n, width) or \
                 getattr(cache.get(key), "dtype", None) != params["W1"].dtype:
             shapes = {k: np.shape(v) for k, v in cache.items()} if isinstance(cache, dict) else cache
-            raise ValueError(f"cache[{key!r}] must be a {params['W1'].dtype} array of shape (n, {width}) for these params; "
+            raise ValueError(f"cache[{key!r}] must be a {params['W1'].dtype} array of shape (n, {width}) for these "
+                             "params; "
                              f"got {shapes!s:.200}. Pass the cache that forward returned for these params")
 
 
@@ -1698,6 +1711,6 @@ def _check_resume(resume, params, epochs, n, batch, optimizer, momentum, standar
                          f"{state['settings'].get(name)!r}, this call has {now[name]!r}. To train on with "
                          "other settings, start afresh from the params (a warm start): train(params, ...)")
     done = len(resume["loss"])
-    if epochs <= done and not state["at"]:
+    if epochs <= done:
         raise ValueError(f"epochs counts the total with resume; the run has had {done} already, so pass "
                          f"epochs > {done} (e.g. epochs={2 * done})")

@@ -2221,6 +2221,8 @@ def test_ctrl_c_mid_epoch_ends_training_after_the_step_in_progress_and_resume_go
     trained, history = nn.train(params, X, y, epochs=4, seed=0, log_every=None)
     assert history["ended"].startswith("interrupted (Ctrl-C) during epoch 2, after 2 of its 18 batches")
     monkeypatch.setattr(nn, "_backward", real)
+    with pytest.raises(ValueError, match="epochs counts the total with resume; the run has had 1 already"):
+        nn.train(trained, X, y, epochs=1, seed=0, log_every=None, resume=history)  # epoch 2 is not done yet
     resumed, _ = nn.train(trained, X, y, epochs=4, seed=0, log_every=None, resume=history)
     straight, _ = nn.train(params, X, y, epochs=4, seed=0, log_every=None)
     np.testing.assert_array_equal(resumed["W1"], straight["W1"])
