@@ -2351,3 +2351,20 @@ def test_sanity_check_fails_an_l2_term_that_the_plain_loop_adds_to_the_biases_to
     assert verdicts["train matches the plain loop"] is False and verdicts["gradients"] is True
     assert nn.sanity_check(nn.init_params([10, 8, 1], "tanh", "linear", seed=0), X, y, show=False)[
         "train matches the plain loop"]
+
+
+def test_the_guides_first_regression_prints_the_log_and_figures_it_shows(capsys):
+    from sklearn.datasets import load_diabetes
+    X, y = load_diabetes(return_X_y=True)
+    X_train, y_train, X_val, y_val, X_test, y_test = X[:300], y[:300], X[300:370], y[300:370], X[370:], y[370:]
+    params = nn.init_params([10, 32, 1], "relu", "linear", seed=0)
+    params, history = nn.train(params, X_train, y_train, validation=(X_val, y_val), patience=20, seed=0)
+    printed = capsys.readouterr().out.splitlines()
+    untimed = lambda line: re.sub(r"  [0-9.]+ s(, ~[0-9.]+ s left)?", "", line)
+    shown = readme_block("epoch   1/200  loss 0.8116").splitlines()
+    assert [untimed(line) for line in printed] == [untimed(line) for line in shown]
+    guide = guide_text()
+    rmse = np.sqrt(np.mean((nn.predict(params, X_test) - y_test) ** 2))
+    assert f"# {rmse:.1f}" in guide and f"RMSE of {rmse:.1f} against {np.sqrt(np.mean((y_train.mean() - y_test) ** 2)):.1f}" in guide
+    val_rmse = np.sqrt(history["val_loss"][history["best_epoch"] - 1]) * params["y_std"][0]
+    assert f"* {params['y_std'][0]:.1f} = {val_rmse:.1f}" in guide
