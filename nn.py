@@ -1033,7 +1033,8 @@ def sanity_check(params, X, Y, *, seed=0, show=True):
     They run on the data as train sees it (standardised; see _training_view).
     1. The initial loss against what chance gives: ln k for a softmax over k classes, ln 2 per
        sigmoid output, and 1 for MSE on standardised targets. Far above it means outputs that start
-       far from uniform.
+       far from uniform. The loss from the logits must also equal the textbook formula on the
+       outputs (-log p), computed apart: a wrong line in _loss fails here.
     2. A copy of the network trained on 8 samples for 300 steps of plain gradient descent with
        momentum must drive their loss below 5% of where it started: a network that cannot memorise
        8 samples has a bug. Plain steps keep the gradient's size and sign, so a grossly wrong
@@ -1069,25 +1070,37 @@ def _sanity_lines(params, X, Y, D, seed):
         lines.append(f"{'PASS' if passed else 'FAIL'}  {name}: {text}")
 
     rows = np.random.default_rng(seed).permutation(X.shape[0])
-    initial = _loss(_forward(net, X[rows[:1000]])[1][f"Z{D}"], Y[rows[:1000]], output)
-    if output == "softmax":
+    P, cache = _forward(net, X[rows[:1000]])
+    initial, Y_some = _loss(cache[f"Z{D}"], Y[rows[:1000]], output), Y[rows[:1000]]
+    # The same loss the textbook way, from the outputs P rather than the logits: a second, independent
+    # formula, so that a wrong line in _loss (which backward cannot see) shows here.
+    Q, Y_64 = P.astype(np.float64), Y_some.astype(np.float64)
+    textbook = {"linear": lambda: np.mean((Q - Y_64) ** 2),
+                "sigmoid": lambda: -np.mean(Y_64 * np.log(Q) + (1 - Y_64) * np.log(1 - Q)),
+                "softmax": lambda: -np.sum(Y_64 * np.log(Q)) / len(Q)}[output]()
+    saturated = output != "linear" and (Q.min() < 1e-6 or Q.max() > 1 - 1e-6)  # where log p loses digits
+    if not saturated and abs(initial - textbook) > 1e4 * np.finfo(P.dtype).eps * max(abs(textbook), 1e-3):
+        report("initial loss", False, f"{initial:.6g} from the logits, but {textbook:.6g} from the outputs by "
+               "the textbook formula: the loss line of _loss is wrong")
+    elif output == "softmax":
         chance, what = math.log(k), f"ln {k} = {math.log(k):.4g}, a uniform guess over {k} classes"
     elif output == "sigmoid":
         chance, what = math.log(2), "ln 2 = 0.6931, a guess of 0.5 per output"
     else:
         chance, what = 1.0, "1, the variance of standardised targets"
-    ok = chance / 3 <= initial <= 3 * chance
-    advice = "" if ok else (
-        ". Far above: the last layer starts too large" if initial > chance else
-        ". Far below chance before any training: do the targets leak into X?")
-    report("initial loss", ok, f"{initial:.4g} against {what}{advice}")
+    if "initial loss" not in results:
+        ok = chance / 3 <= initial <= 3 * chance
+        advice = "" if ok else (
+            ". Far above: the last layer starts too large" if initial > chance else
+            ". Far below chance before any training: do the targets leak into X?")
+        report("initial loss", ok, f"{initial:.4g} against {what}{advice}")
 
     rows = rows[:8]
     start = _loss(_forward(net, X[rows])[1][f"Z{D}"], Y[rows], output)
     small, _ = _plain_train(net, X[rows], Y[rows], epochs=300, lr=0.05, batch_size=len(rows),
                             optimizer="sgd", momentum=0.9)
     end = _loss(_forward(small, X[rows])[1][f"Z{D}"], Y[rows], output)
-    ok = end <= 0.05 * start
+    ok = 0 <= end <= 0.05 * start  # a loss below 0 is no fit: MSE and cross-entropy cannot go there
     report("overfit a small batch", ok, f"the loss on 8 samples went from {start:.4g} to {end:.4g} in "
            f"300 steps of gradient descent (must fall below 5%)" + ("" if ok else
                                                                    ". Check the gradients below"))
@@ -1118,7 +1131,8 @@ def _sanity_lines(params, X, Y, D, seed):
     elif failing:
         text += (f"; backward disagrees with the loss from {failing[0]} down "
                  f"({', '.join(f'{key} {errors[key]:.2g}' for key in errors)}): the bug is in that "
-                 "key's line of backward or in what feeds it from above")
+                 "key's line of backward or in what feeds it from above, or in the output's line of "
+                 "_loss (check 1 compares it with the textbook formula)")
     report("gradients", not failing, text)
     return lines, results
 

@@ -2368,3 +2368,18 @@ def test_the_guides_first_regression_prints_the_log_and_figures_it_shows(capsys)
     assert f"# {rmse:.1f}" in guide and f"RMSE of {rmse:.1f} against {np.sqrt(np.mean((y_train.mean() - y_test) ** 2)):.1f}" in guide
     val_rmse = np.sqrt(history["val_loss"][history["best_epoch"] - 1]) * params["y_std"][0]
     assert f"* {params['y_std'][0]:.1f} = {val_rmse:.1f}" in guide
+
+
+def test_sanity_check_fails_a_wrong_loss_line_that_backward_cannot_see():
+    X, y = load_breast_cancer(return_X_y=True)
+    with open(os.path.join(HERE, "nn.py")) as source:
+        text = source.read()
+    right = "return float((np.logaddexp(0, Z) - Y * Z).sum()) / (n * k)"
+    assert text.count(right) == 1  # the sigmoid output's loss line, whose sign the bug flips
+    bugged = {"__name__": "bugged_nn"}
+    exec(compile(text.replace(right, right.replace("- Y * Z", "+ Y * Z")), "bugged_nn.py", "exec"), bugged)
+    verdicts = bugged["sanity_check"](bugged["init_params"]([30, 8, 1], "relu", "sigmoid", seed=0), X, y, show=False)
+    assert verdicts["initial loss"] is False
+    healthy = nn.sanity_check(nn.init_params([30, 8, 1], "relu", "sigmoid", seed=0, dtype=np.float32), X, y,
+                              show=False)
+    assert all(healthy.values())  # and the two formulas agree on a float32 network too
