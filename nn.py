@@ -83,15 +83,11 @@ def _check_choice(value, name, table, what):
 def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, init=None):
     """A new network: {"hidden", "output", "W1": (n_0, n_1), "b1": (n_1,), ..., "epochs": 0}.
 
-    W_l ~ N(0, s^2), with s chosen so that the spread of the activations stays about the same from
-    layer to layer instead of dying out or blowing up with depth (README.md, section 12): Glorot's
-    s = sqrt(2 / (n_{l-1} + n_l)) for tanh, sigmoid and identity; for ReLU, which zeroes half its
-    inputs, He's s = sqrt(2 / n_{l-1}), except that the first layer starts at half Glorot's scale,
-    which had lower validation losses on most of the data sets tried (RESULTS.md). init="he" or
-    "glorot" uses that rule for every layer. Biases start at 0: the random weights already make the
-    units differ. "epochs" counts the epochs of training the weights have had.
-    layer_sizes is a sequence of positive ints [n_0, ..., n_D]; seed an int, None (fresh entropy)
-    or a np.random.Generator; dtype np.float64 or np.float32 (half the memory and about half the time).
+    W_l ~ N(0, s^2), s keeping the activations' spread level from layer to layer (README.md, section
+    12): Glorot's sqrt(2 / (n_{l-1} + n_l)) for tanh, sigmoid and identity; He's sqrt(2 / n_{l-1}) for
+    ReLU, but half Glorot's for its first layer (lower validation losses, RESULTS.md); init="he" or
+    "glorot" for every layer. Biases start at 0. "epochs" counts the epochs trained. seed: an int,
+    None or a np.random.Generator; dtype np.float64 or np.float32 (half the memory and time).
     """
     _check_choice(hidden, "hidden", HIDDEN, "a hidden activation")
     _check_choice(output, "output", OUTPUT, "an output")
@@ -262,6 +258,46 @@ def _plain_train(params, X, Y, *, epochs, lr, batch_size, optimizer="adam", mome
     return params, history
 
 
+def _gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
+    """{key: the largest error of backward against the slope (L(theta + h) - L(theta - h)) / 2h}, over
+    max_per_key entries of each W_l, b_l: about 0 is right, above 1e-6 a bug (gradient_check says more)."""
+    D, output = depth(params), params["output"]
+    _, cache = _forward(params, X)
+    base, analytic = _loss(cache[f"Z{D}"], Y, output), _backward(params, cache, Y)
+    noise = 16 * np.finfo(np.float64).eps * abs(base) / h  # how far rounding alone can move a slope
+    if not math.isfinite(base) or noise > 1e-2 * max(float(np.abs(g).max()) for g in analytic.values()):
+        raise ValueError(f"the loss ({base:.3g}) is not finite, or so large beside its slopes that rounding "
+                         "swamps them: check on standardised data, or with a larger h")
+    rng, errors = np.random.default_rng(seed), {}
+    for key in analytic:
+        value = params[key]
+        indices = list(np.ndindex(value.shape))
+        if max_per_key is not None and len(indices) > max_per_key:
+            indices = [indices[i] for i in rng.choice(len(indices), max_per_key, replace=False)]
+        floor = max(1e-3 * float(np.abs(analytic[key]).max()), 1e-8)  # the key's scale judges tiny entries
+        worst, checked = 0.0, 0
+        for index in indices:
+            shifted = value.copy()
+            shifted[index] = value[index] + h
+            _, up = _forward({**params, key: shifted}, X)
+            shifted[index] = value[index] - h
+            _, down = _forward({**params, key: shifted}, X)
+            if params["hidden"] == "relu" and any(((up[f"A{l}"] > 0) != (down[f"A{l}"] > 0)).any()
+                                                  for l in range(1, D)):
+                continue  # the two runs straddle ReLU's kink: no slope there to compare with
+            numeric = (_loss(up[f"Z{D}"], Y, output) - _loss(down[f"Z{D}"], Y, output)) / (2 * h)
+            if not math.isfinite(numeric):
+                raise ValueError(f"a finite difference of {key} is {numeric}: the loss overflows near these params")
+            a = analytic[key][index]
+            off = max(0.0, abs(a - numeric) - noise)  # beyond what rounding can explain
+            worst, checked = max(worst, off / max(abs(a) + abs(numeric), floor)), checked + 1
+        if not checked:
+            raise ValueError(f"every entry of {key} tried moves a ReLU unit across its kink at 0 for these "
+                             "samples, so none could be checked: use other samples")
+        errors[key] = float(worst)
+    return errors
+
+
 # Part 2. The same math, with its inputs checked
 #
 # Each public function checks what it is given (Part 5) and then calls the Part 1 function that does
@@ -370,49 +406,7 @@ def gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
     X = _check_X(X, params)
     Y = _check_Y(Y, params, X.shape[0])
     with np.errstate(all="ignore"):
-        return _gradient_errors(params, X, Y, h, max_per_key, seed)
-
-
-def _gradient_errors(params, X, Y, h, max_per_key, seed):
-    D, output = depth(params), params["output"]
-    _, cache = _forward(params, X)
-    base = _finite(_loss(cache[f"Z{D}"], Y, output), "the loss")
-    analytic = _backward(params, cache, Y)
-    noise = 16 * np.finfo(np.float64).eps * abs(base) / h  # how far rounding alone can move a slope
-    largest = max(float(np.abs(g).max()) for g in analytic.values())
-    if noise > 1e-2 * largest:
-        raise ValueError(f"finite differences cannot check these gradients: the loss ({base:.3g}) is so large "
-                         f"beside its slopes (largest {largest:.3g}) that rounding swamps them; check on "
-                         "standardised data, or a larger h")
-    relu_net = params["hidden"] == "relu"
-    rng = np.random.default_rng(seed)
-    errors = {}
-    for key in analytic:
-        value = params[key]
-        indices = list(np.ndindex(value.shape))
-        if max_per_key is not None and len(indices) > max_per_key:
-            indices = [indices[i] for i in rng.choice(len(indices), max_per_key, replace=False)]
-        floor = max(1e-3 * float(np.abs(analytic[key]).max()), 1e-8)
-        worst, checked = 0.0, 0
-        for index in indices:
-            shifted = value.copy()
-            shifted[index] = value[index] + h
-            _, up = _forward({**params, key: shifted}, X)
-            shifted[index] = value[index] - h
-            _, down = _forward({**params, key: shifted}, X)
-            if relu_net and any(((up[f"A{l}"] > 0) != (down[f"A{l}"] > 0)).any() for l in range(1, D)):
-                continue  # the two runs straddle ReLU's kink: no slope there to compare with
-            numeric = _finite((_loss(up[f"Z{D}"], Y, output) - _loss(down[f"Z{D}"], Y, output)) / (2 * h),
-                              "a finite difference")
-            a = analytic[key][index]
-            off = max(0.0, abs(a - numeric) - noise)  # beyond what rounding can explain
-            worst, checked = max(worst, off / max(abs(a) + abs(numeric), floor)), checked + 1
-        if not checked:
-            raise ValueError(f"every entry of {key} tried moves some ReLU unit across its kink at 0 for "
-                             "these samples, so none could be checked: use other samples (a row of zeros "
-                             "with zero biases puts every unit on the kink)")
-        errors[key] = float(worst)
-    return errors
+        return _gradient_check(params, X, Y, h, max_per_key, seed)
 
 
 # Part 3. Training

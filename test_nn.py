@@ -1921,7 +1921,7 @@ def test_gradient_check_skips_entries_on_relus_kink_and_says_so_when_none_is_lef
     rng = np.random.default_rng(0)
     X, Y = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
     X[0] = 0.0  # every first-layer pre-activation of this sample is exactly 0: ReLU's kink
-    with pytest.raises(ValueError, match=r"every entry of b\d tried moves some ReLU unit across its kink"):
+    with pytest.raises(ValueError, match=r"every entry of b\d tried moves a ReLU unit across its kink"):
         nn.gradient_check(params, X, Y)  # no bias entry can be checked on these samples: not a pass
     params["b1"] += 0.1  # off the kink: W1's entries times the zero row never move it, the rest are checked
     errors = nn.gradient_check(params, X, Y)
