@@ -2383,3 +2383,22 @@ def test_sanity_check_fails_a_wrong_loss_line_that_backward_cannot_see():
     healthy = nn.sanity_check(nn.init_params([30, 8, 1], "relu", "sigmoid", seed=0, dtype=np.float32), X, y,
                               show=False)
     assert all(healthy.values())  # and the two formulas agree on a float32 network too
+
+
+def test_training_targets_standardised_by_hand_beside_a_raw_validation_y_warn():
+    from sklearn.datasets import load_diabetes
+    X, y = load_diabetes(return_X_y=True)
+    y_train = (y[:300] - y[:300].mean()) / y[:300].std()  # the mistake: one part of y scaled, the other not
+    with pytest.warns(nn.ScaleWarning, match=r"Y_val is on another scale from the training targets"):
+        nn.train(nn.init_params([10, 8, 1], "relu", "linear", seed=0), X[:300], y_train, epochs=2,
+                 validation=(X[300:], y[300:]), seed=0, log_every=None)
+
+
+def test_a_raw_test_set_beside_training_data_standardised_by_hand_warns():
+    from sklearn.datasets import load_diabetes
+    X, y = load_diabetes(return_X_y=True)  # centred columns of spread 0.05: only the spread tells
+    m, s = X[:350].mean(axis=0), X[:350].std(axis=0)
+    trained, _ = nn.train(nn.init_params([10, 8, 1], "relu", "linear", seed=0), (X[:350] - m) / s, y[:350],
+                          epochs=2, seed=0, log_every=None)
+    with pytest.warns(nn.ScaleWarning, match=r"its columns spread a median .* times more or less"):
+        nn.predict(trained, X[350:])  # the mistake: the test part left as it was
