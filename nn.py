@@ -135,11 +135,21 @@ def param_keys(params):
     return [f"{p}{l}" for l in range(1, depth(params) + 1) for p in "Wb"]
 
 
+def _standardise(params, X):
+    """X as the first layer takes it. A network that train returned carries the mean and spread of
+    each column of its training data (x_mean, x_std) and learned on (X - x_mean) / x_std; that is
+    computed in X's own precision (float64) and only then rounded to the weights' dtype, so that a
+    column far from 0 (a time stamp) keeps its digits. Other networks take X as it is."""
+    if "x_mean" not in params:
+        return X
+    return ((X - params["x_mean"]) / params["x_std"]).astype(params["W1"].dtype, copy=False)
+
+
 def _forward(params, X):
-    """Y_hat (n, n_D) and the cache backward needs: {"A0": X, "A1": A_1, ..., "ZD": Z_D, "AD": Y_hat}."""
+    """Y_hat (n, n_D) and the cache backward needs: {"A0": A_0, "A1": A_1, ..., "ZD": Z_D, "AD": Y_hat}."""
     g, out, D = HIDDEN[params["hidden"]][0], OUTPUT[params["output"]], depth(params)
-    cache = {"A0": X}
-    A = X
+    A = _standardise(params, X)  # A_0: X itself, or X standardised for a network train returned
+    cache = {"A0": A}
     for l in range(1, D + 1):
         Z = A @ params[f"W{l}"] + params[f"b{l}"]  # (n, n_{l-1}) @ (n_{l-1}, n_l) + (n_l,) -> (n, n_l)
         A = g(Z) if l < D else out(Z)  # (n, n_l)
@@ -304,6 +314,8 @@ def _gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
 # the math, so the gradient checks below test exactly what training runs. Parts 2 to 5 also use the
 # standard library below; Part 1 needs only math and NumPy, so that it runs when copied alone.
 
+import contextlib  # noqa: E402
+import hashlib  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
@@ -428,35 +440,17 @@ class ScaleWarning(UserWarning):
     nothing); the message says how to fix it."""
 
 
-def _warn(message):
-    """A ScaleWarning that points at the caller's own line: the first frame outside this file's
+class TrainingInterrupted(UserWarning):
+    """train was stopped by Ctrl-C and returned what it had: history["interrupted"] is True."""
+
+
+def _warn(message, category=None):
+    """A ScaleWarning (or `category`) that points at the caller's own line: the first frame outside this file's
     functions (for a copy pasted into your own file, the first at module level or elsewhere)."""
     level, frame = 1, sys._getframe(0)
     while frame is not None and frame.f_globals is globals() and frame.f_code.co_name != "<module>":
         level, frame = level + 1, frame.f_back
-    warnings.warn(message, ScaleWarning, stacklevel=level)
-
-
-# Slices and threads for the optimizer's passes. Adam makes a dozen elementwise passes over every
-# number; on a slice small enough to stay in a core's cache they cost about half what they cost on
-# the whole vector, which must come from memory each time. NumPy lets go of the interpreter lock
-# inside each pass, so threads=N steps N runs of slices at once; on the 2-core machines measured
-# (bench/scale.py) that was slower, as BLAS's own threads keep the cores busy between products,
-# so the default is 1. Below _LARGE numbers a step is too short to slice.
-_LARGE = 2**17  # numbers in the network from which train steps array by array, in slices
-_SLICE_BYTES = 2**18  # per array: a slice of theta, dtheta, m, v and Adam's temporaries fit a core's cache
-
-
-def _slices(params, keys, threads):
-    """The network's numbers cut into slices of _SLICE_BYTES, dealt out to `threads` workers in
-    runs of consecutive slices: per worker, a list of (key, start, stop, offset of key in theta)."""
-    pieces, offset, step = [], 0, _SLICE_BYTES // params["W1"].itemsize
-    for key in keys:
-        size = params[key].size
-        pieces += [(key, a, min(a + step, size), offset) for a in range(0, size, step)]
-        offset += size
-    share = -(-len(pieces) // threads)
-    return [pieces[i:i + share] for i in range(0, len(pieces), share)]
+    warnings.warn(message, category or ScaleWarning, stacklevel=level)
 
 
 def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam", momentum=0.0,
@@ -465,261 +459,196 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     """Fit the network to (X, Y); return (trained params, history). The params passed in are not changed.
 
     X and Y go in raw. train standardises each column of X (and of Y, for a linear output) with the
-    training data's mean and spread, learns on that, and folds the scaling into the first and last
-    layers (README.md, section 13): the network returned takes raw X, gives y in its own units and
-    carries the statistics ("x_mean", "x_std", "y_mean", "y_std"), which a second call reuses.
-    standardize=False trains on the numbers exactly as given.
+    training data's mean and spread, in float64, and learns on that (README.md, section 13): the
+    network returned carries the statistics ("x_mean", "x_std", "y_mean", "y_std"), standardises
+    raw X itself and gives y in its own units. A second call on a returned network (a warm start)
+    keeps its statistics; standardize=False trains a fresh network on the numbers exactly as given.
 
     Each epoch shuffles the samples with a generator made from `seed` and takes one step per batch
     of `batch_size` (None: all of X). optimizer "adam", or "sgd" with momentum in [0, 1); schedule
-    None or "cosine"; l2 adds (l2 / 2) sum ||W_l||^2 (scikit-learn's alpha; biases are not
-    penalised). validation=(X_val, Y_val), raw too, is scored after every epoch; patience=N stops
-    when it has not improved for N epochs and returns the best epoch's params.
+    None or "cosine"; l2 adds (l2 / 2) sum ||W_l||^2 (biases are not penalised; scikit-learn's
+    alpha is l2 * batch_size, as it divides its penalty by the batch size). validation=(X_val,
+    Y_val), raw too, is scored after every epoch; patience=N stops when it has not improved for N
+    epochs and returns the best epoch's params; params["epochs"] counts the epochs of the weights
+    returned.
 
     history["loss"][e - 1] is epoch e's mean loss over its batches, each taken before its step
     (scikit-learn's loss_curve_), and history["val_loss"] the validation loss after each epoch,
     without the l2 penalty; for a linear output, standardised, both are on standardised y, where 1.0
-    is what always predicting the mean scores. history["ended"] is the closing sentence of the log, which says
-    whose params are returned; history["state"] is what resume needs.
+    is what always predicting the mean scores. history["ended"] is the closing sentence of the log,
+    which says whose params are returned; history["interrupted"] says whether Ctrl-C cut it short;
+    history["state"] is the record of the run that resume needs.
 
-    Ctrl-C stops after the step in progress and returns as any ending does. resume=history goes on
-    with that run exactly (optimizer state, shuffling, best so far), epochs being the total: 10
-    epochs, then resume to epochs=20, equal 20 in one go. log_every "auto" prints about ten lines,
-    an int every that many epochs, None nothing. callback(epoch, history, params) runs after every
-    epoch with a copy of the params; returning True stops. threads=N steps a large network's
-    optimizer in N threads (see _LARGE), with the same result to the bit. A loss or a weight
-    that stops being finite raises a ValueError naming the epoch (and the layer).
+    Ctrl-C stops after the step in progress and returns as any ending does, with a warning; a second
+    Ctrl-C stops train at once, returning nothing. resume=history goes on with that run exactly
+    (optimizer state, shuffling, best so far), epochs being the total: 10 epochs, then resume to
+    epochs=20, equal 20 in one go. resume refuses, saying why, what would break that promise: other
+    data, another network, other settings (lr, l2, seed, ...), a cosine schedule taken to another
+    total. log_every "auto" prints about ten lines, an int every that many epochs, None nothing.
+    callback(epoch, history, params) runs after every epoch with a copy of the params and returns
+    None or False to go on, True to stop. threads=N steps a large network's optimizer in N threads
+    (see _LARGE), with the same result to the bit. A loss or a weight that stops being finite
+    raises a ValueError naming the epoch (and the layer).
 
     The defaults had the lowest validation losses of the recipes tried in bench/datasets.py: a
     start, not a tuned answer for your data.
     """
-    X, Y, X_val, Y_val, batch, log_every, names, threads = _check_train(
-        params, X, Y, epochs, lr, batch_size, optimizer, momentum, schedule, l2, validation, patience,
-        log_every, callback, standardize, resume, threads, unknown)
-    output, n, D, keys = params["output"], X.shape[0], depth(params), param_keys(params)
-    logits = f"Z{D}"  # the cache's key for the last layer's pre-activations
-    state = resume["state"] if resume is not None else None
-
-    # Trick 1: standardised inside, folded away at the end. The weights learn on columns of mean 0
-    # and spread 1. A network train returned (a warm start) is unfolded with the statistics it was
-    # folded with, so a second call starts from its weights (to rounding) in the same coordinates,
-    # though with a fresh optimizer: resume=history is what goes on exactly.
-    if state is not None:
-        stats = state["stats"]
-    elif standardize:
-        stats = _stats_of(params) or _fit_stats(X, Y, output)
-    else:
-        stats = None
-    with np.errstate(all="ignore"):
-        start = _unfold(params, _stats_of(params)) if standardize and _stats_of(params) else params
-    _check_finite_params(start)
-    if names is not None:
-        start = {**start, "feature_names": names}
-    dtype = params["W1"].dtype
-    x_mean, x_std = ((stats["x_mean"].astype(dtype), stats["x_std"].astype(dtype)) if stats else (0, 1))
-    scale_y = stats is not None and "y_mean" in stats
-    if scale_y:
-        Y = ((Y - stats["y_mean"]) / stats["y_std"]).astype(dtype)
-    if X_val is not None:
-        X_val = ((X_val - x_mean) / x_std).astype(dtype) if stats else X_val
-        Y_val = ((Y_val - stats["y_mean"]) / stats["y_std"]).astype(dtype) if scale_y else Y_val
-
-    # Trick 2: one vector. theta is our own copy of every W_l and b_l strung together, and `net` a
-    # dict of views into it (reshaped slices share theta's memory), so a step on theta moves the
-    # network, and the optimizer's state m and v are two more vectors like it.
-    theta = np.concatenate([start[key].ravel() for key in keys])
-    net = {**start, **_views(theta, start, keys)}
-    m, v, t = np.zeros_like(theta), np.zeros_like(theta), 0
-    history = {"loss": []} if X_val is None else {"loss": [], "val_loss": []}
-    best, best_loss, best_epoch, base_epochs = None, math.inf, None, params.get("epochs", 0)
-    rng = np.random.default_rng(seed)
-    at, partial = 0, 0.0  # where the epoch in progress stands: its next batch and its loss so far
-    if state is not None:
-        theta[:], m[:], v[:], t = state["theta"], state["m"], state["v"], state["t"]
-        rng = np.random.Generator(getattr(np.random, state["rng"]["bit_generator"])())
-        rng.bit_generator.state = state["rng"]
-        at, partial, base_epochs = state["at"], state["partial"], state["epochs"]
-        history.update({name: list(resume[name]) for name in history})
-        best_epoch, best_loss = state["best_epoch"], state["best_loss"]
-        best = None if state["best"] is None else state["best"].copy()
-    epoch_rng = rng.bit_generator.state  # the shuffle of the epoch in progress, for resume
-
-    # Trick 3: a small network takes one optimizer step on the whole of theta, its gradient first
-    # copied into one vector (a few NumPy calls a step instead of a few per array). A large one is
-    # stepped in slices straight from backward's arrays, with no copy, shared among `threads`.
-    if theta.size < _LARGE:
-        plan, pool, dtheta = None, None, np.empty_like(theta)
-    else:
-        plan = _slices(start, keys, threads)
-        pool = ThreadPoolExecutor(len(plan)) if len(plan) > 1 else None
-
-    def step(theta_part, dtheta_part, m_part, v_part, rate):
-        if optimizer == "adam":
-            _adam_step(theta_part, dtheta_part, m_part, v_part, t, rate)
-        elif momentum:
-            _momentum_step(theta_part, dtheta_part, m_part, rate, momentum)
-        else:
-            _sgd_step(theta_part, dtheta_part, rate)
-
-    def step_slices(pieces, grads, rate):
-        for key, a, b, offset in pieces:
-            dtheta_part, theta_part = grads[key].reshape(-1)[a:b], theta[offset + a:offset + b]
-            if l2 and key[0] == "W":
-                dtheta_part += l2 * theta_part  # d/dW (l2 / 2) ||W||^2 = l2 W
-            step(theta_part, dtheta_part, m[offset + a:offset + b], v[offset + a:offset + b], rate)
-
-    # Trick 4: the shuffled rows are gathered (and standardised) a block of batches at a time,
-    # X[order[a:b]], and each batch is a slice of its block: the same rows in the same order as
-    # shuffling all of X each epoch, but holding a block (about 1 MB) instead of a copy of X.
-    # Data no larger than a block are standardised once, here, rather than once an epoch.
-    block = batch * max(1, 2**20 // (batch * X.itemsize * (X.shape[1] + Y.shape[1])))
-    scale_blocks = stats is not None and X.shape[0] > block
-    if stats is not None and not scale_blocks:
-        X = (X - x_mean) / x_std
-    # Trick 5: once every ~100 steps (every epoch, for all but tiny epochs), _tidy checks that the
-    # weights are finite and flushes subnormal floats; a small network would notice it every step.
-    tidy_every = max(1, 100 // -(-n // batch))
-    stop = {"asked": False}
-    previous_handler = _catch_ctrl_c(stop)
-    stopped, started = None, time.perf_counter()
-    first_epoch = len(history["loss"]) + 1
-    try:
-        with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported below, by name
-            for epoch in range(first_epoch, epochs + 1):
-                rate = lr if schedule is None else cosine_lr(lr, epoch - 1, epochs)
-                order = rng.permutation(n) if batch < n else None
-                X_block = None
-                for begin in range(at, n, batch):
-                    if X_block is None or begin % block == 0:
-                        first = begin - begin % block
-                        rows = slice(first, first + block) if order is None else order[first:first + block]
-                        X_block, Y_block = X[rows], Y[rows]
-                        if scale_blocks:
-                            X_block = (X_block - x_mean) / x_std  # standardised as trick 1 says
-                    Xb = X_block[begin % block:begin % block + batch]
-                    Yb = Y_block[begin % block:begin % block + batch]
+    s, data = _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, schedule, l2, validation,
+                           patience, seed, log_every, callback, standardize, resume, threads, unknown)
+    with _ctrl_c() as stop:  # from here to the end, a first Ctrl-C only asks train to stop
+        # The record of the run (history["state"]): theta, Adam's m and v, the step count, where the
+        # epoch in progress stands, the best epoch so far, and what the numbers depend on.
+        run = _start_run(params, data, s, resume)
+        # Trick 1: one vector. theta strings every W_l and b_l together and `net` is a dict of views
+        # into it (reshaped slices share theta's memory), so a step on theta moves the network.
+        net = {"hidden": params["hidden"], "output": params["output"], **_views(run["theta"], params)}
+        X, Y, validation, inputs = _into_network(data, run["stats"], net)
+        history = {"loss": list(resume["loss"]) if resume else []}
+        if validation is not None:
+            history["val_loss"] = list(resume["val_loss"]) if resume else []
+        logits, n, stopped = f"Z{depth(net)}", X.shape[0], None
+        started, first_epoch = time.perf_counter(), len(history["loss"]) + 1
+        with _workers(s, run["theta"].size) as pool, np.errstate(over="ignore", invalid="ignore"):
+            step = _make_step(run, net, s, pool)
+            for epoch in range(first_epoch, s["epochs"] + 1):
+                rate = s["lr"] if s["schedule"] is None else cosine_lr(s["lr"], epoch - 1, s["epochs"])
+                for Xb, Yb in _batches(X, Y, run, s["batch_size"], inputs):  # as Part 1's loop, from run["at"] on
                     _, cache = _forward(net, Xb)
-                    value = _loss(cache[logits], Yb, output)
+                    value = _loss(cache[logits], Yb, net["output"])
                     if not math.isfinite(value):
-                        _tidy(theta, m, v, start, keys, epoch, lr)  # names the layer, if a weight went bad
-                        _diverged(f"the loss became {value}", epoch, lr)
-                    grads = _backward(net, cache, Yb)
-                    t += 1
-                    if plan is None:
-                        if l2:
-                            for key in keys[::2]:  # the weights W_l
-                                grads[key] += l2 * net[key]  # d/dW (l2 / 2) ||W||^2 = l2 W
-                        np.concatenate([grads[key].ravel() for key in keys], out=dtheta)
-                        step(theta, dtheta, m, v, rate)
-                    elif pool is None:
-                        step_slices(plan[0], grads, rate)
-                    else:
-                        list(pool.map(step_slices, plan, [grads] * len(plan), [rate] * len(plan)))
-                    partial += value * Xb.shape[0]
-                    at = begin + batch
-                    if stop["asked"]:
-                        raise KeyboardInterrupt
-                history["loss"].append(partial / n)
-                at, partial, epoch_rng = 0, 0.0, rng.bit_generator.state
-                if epoch % tidy_every == 0:
-                    _tidy(theta, m, v, start, keys, epoch, lr)
-                if X_val is not None:
-                    val_loss = _loss(_forward(net, X_val)[1][logits], Y_val, output)
-                    if not math.isfinite(val_loss):
-                        _diverged(f"the validation loss became {val_loss}", epoch, lr)
-                    history["val_loss"].append(val_loss)
-                    if val_loss < best_loss:
-                        best_loss, best_epoch = val_loss, epoch
-                        if patience is not None:  # keep a copy: the epochs after the best may be worse
-                            best = theta.copy()
-                    if patience is not None and epoch - best_epoch >= patience:
-                        stopped = "early"
-                if callback is not None:
-                    copy = _fold({**start, **_views(theta.copy(), start, keys)}, stats, base_epochs + epoch)
-                    if callback(epoch, history, copy):
-                        stopped = stopped or "callback"
+                        _tidy(run, net, epoch, s["lr"])  # names the layer, if a weight went bad
+                        _diverged(f"the loss became {value}", epoch, s["lr"])
+                    step(_backward(net, cache, Yb), rate)
+                    run["partial"] += value * Xb.shape[0]
+                    run["at"] += Xb.shape[0]
+                    if stop["asked"] and run["at"] < n:
+                        break
+                if run["at"] < n:  # Ctrl-C in the middle of the epoch: run keeps where it stood
+                    stopped = "interrupted"
+                    break
+                stopped = _end_epoch(run, history, net, epoch, validation, s)
+                stopped = _call_back(s["callback"], epoch, history, run, net, data["names"], stopped)
                 if stop["asked"]:
                     stopped = "interrupted"
-                done = stopped is not None or epoch == epochs
-                if log_every is not None and (epoch == first_epoch or epoch % log_every == 0 or done):
-                    line = _log_line(epoch, epochs, history, best_epoch, time.perf_counter() - started,
-                                     first_epoch)
-                    if epoch == first_epoch and scale_y:
-                        line += "  (loss on standardised y: 1 = predicting the mean)"
-                    print(line, flush=True)
+                if s["log_every"] and (epoch == first_epoch or epoch % s["log_every"] == 0 or stopped
+                                       or epoch == s["epochs"]):
+                    print(_log_line(epoch, s["epochs"], history, run["best_epoch"], time.perf_counter() - started,
+                                    first_epoch, standardised_y="y_mean" in (run["stats"] or {})), flush=True)
                 if stopped:
                     break
-    except KeyboardInterrupt:
-        stopped = "interrupted"
-    finally:
-        _restore_ctrl_c(previous_handler)
-        if pool is not None:
-            pool.shutdown()
-
-    grads = cache = None  # free the last step's arrays before the copies below
-    epoch = len(history["loss"])
-    _tidy(theta, m, v, start, keys, epoch, lr)
-    returned_best = best is not None  # kept only with patience
-    final = best if returned_best else theta
-    with np.errstate(all="ignore"):
-        trained = _fold({**start, **_views(final, start, keys)}, stats, base_epochs + epoch)
-    for key in keys:  # the returned network owns its arrays: history["state"] keeps theta for resume
-        if np.may_share_memory(trained[key], final):
-            trained[key] = trained[key].copy()
-    for key in keys:
-        _finite(trained[key], f"the trained {key}, with the data's scaling folded in,")
-    history["best_epoch"] = best_epoch
-    returned_epoch = best_epoch if returned_best else epoch
-    nothing = ""
-    if epoch and stopped != "interrupted":
-        nothing = _nothing_learned(history["loss"][:returned_epoch], Y, output)
-    history["ended"] = _ending(stopped, epoch, epochs, history, best_epoch, returned_best, at, n, batch,
-                               still_falling_helps=not nothing)
-    if epoch and params["hidden"] == "relu" and D > 1 and stopped != "interrupted" and not nothing:
-        returned = {**start, **_views(final, start, keys)}
-        history["ended"] += _dead_units(returned, (X[:256] - x_mean) / x_std if scale_blocks else X[:256])
-    history["state"] = {"theta": theta, "m": m, "v": v, "t": t, "rng": epoch_rng, "at": at,
-                        "partial": partial, "best": best, "best_loss": best_loss, "best_epoch": best_epoch,
-                        "stats": stats, "epochs": base_epochs,
-                        "settings": _resume_settings(n, batch, optimizer, momentum, standardize, X_val, keys, start)}
-    if log_every is not None:
-        print(history["ended"], flush=True)
-    if nothing:
-        _warn_nothing_learned(nothing)
+        trained = _finish(run, history, net, stopped, s, data, _sample(X, Y, inputs))
+        if s["log_every"]:
+            print(history["ended"], flush=True)
+    if stop["asked"] or history["interrupted"]:  # whatever log_every: a cut-short run must not pass unseen
+        _warn(history["ended"] if history["interrupted"] else
+              f"Ctrl-C came as train was finishing; the run is complete ({history['ended']})", TrainingInterrupted)
     return trained, history
 
 
-def _resume_settings(n, batch, optimizer, momentum, standardize, X_val, keys, params):
-    """What a resumed run must share with the run it continues."""
-    return {"samples": n, "batch_size": batch, "optimizer": optimizer, "momentum": bool(momentum),
-            "standardize": bool(standardize), "validation": X_val is not None,
-            "shapes": tuple((key, params[key].shape) for key in keys)}
+# The record of a run. Everything a run's numbers depend on is in it, so that resume can restore the
+# run exactly, or refuse to, naming what differs and how to fix it. train keeps it as
+# history["state"]; resume copies its arrays, so one history can be resumed more than once.
+
+_RUN_SETTINGS = ("batch_size", "optimizer", "momentum", "lr", "l2", "schedule", "standardize", "seed")
 
 
-def _catch_ctrl_c(stop):
-    """While train runs, a first Ctrl-C asks it to stop after the step in progress; a second one
-    stops it at once. Signals reach only the main thread: elsewhere, Ctrl-C is left as it is."""
-    if threading.current_thread() is not threading.main_thread():
-        return None
+def _start_run(params, data, s, resume):
+    """A fresh record from params, or the record of `resume` restored for this call (after checks)."""
+    if resume is not None:
+        return _restored_run(resume, params, data, s)
+    own = _stats_of(params)  # a network train returned keeps its statistics: they are part of it
+    stats = own or (_fit_stats(data["X"], data["Y"], params["output"]) if s["standardize"] else None)
+    start = _unfold(params, own) if own else params
+    theta = np.concatenate([start[key].ravel() for key in param_keys(params)])
+    return {"theta": theta, "m": np.zeros_like(theta), "v": np.zeros_like(theta), "t": 0,
+            "rng": np.random.default_rng(s["seed"]).bit_generator.state,  # the shuffle of the epoch in progress
+            "at": 0, "partial": 0.0,  # the epoch in progress: its samples done and their summed loss
+            "best": None, "best_loss": math.inf, "best_epoch": None, "stopped": None,
+            "stats": stats, "epochs_before": params.get("epochs", 0),
+            "settings": {name: _setting(s, name) for name in _RUN_SETTINGS + ("patience",)},
+            "samples": data["X"].shape[0],
+            "cosine_epochs": s["epochs"] if s["schedule"] == "cosine" else None,
+            "data": _data_fingerprint(data), "networks": (_fingerprint(params),)}
 
-    def ask(signum, frame):
-        if stop["asked"]:
-            raise KeyboardInterrupt
-        stop["asked"] = True
 
-    try:
-        return signal.signal(signal.SIGINT, ask)
-    except ValueError:  # an interpreter that does not allow it
-        return None
+def _restored_run(resume, params, data, s):
+    """resume's record, checked against this call and copied: a refusal names what differs and the fix."""
+    state = resume.get("state") if isinstance(resume, dict) else None
+    if not isinstance(state, dict) or "settings" not in state or not isinstance(resume.get("loss"), list):
+        raise ValueError("resume must be the history that train returned for the run to continue")
+    fresh = ("To train on differently, start afresh from the returned network (a warm start): "
+             "nn.train(params, X, y, ...) without resume")
+    for name in _RUN_SETTINGS:
+        was, now = state["settings"][name], _setting(s, name)
+        if name == "seed" and now is None:
+            continue  # None: the run's own shuffling
+        if was != now:
+            raise ValueError(f"resume continues a run exactly, so {name} must be as it was: the run had "
+                             f"{name}={was!r}, this call has {now!r}. {fresh}")
+    if state["data"] != _data_fingerprint(data):
+        raise ValueError("resume continues a run on its own data, but X, y or the validation data differ from the "
+                         "run's (another set, other rows or another order). Pass the run's own data. " + fresh)
+    if _fingerprint(params) not in state["networks"]:
+        raise ValueError("resume continues the network its history came with, but these params are another one: "
+                         "pass the params that train returned with this history (or those it started from)")
+    done, was_patience, patience = len(resume["loss"]), state["settings"]["patience"], s["patience"]
+    if (was_patience is None) != (patience is None) or (patience is not None and patience < was_patience):
+        raise ValueError(f"resume continues a run exactly, so patience must be as it was ({was_patience}), or "
+                         f"larger to let a run that stopped early go on; got {patience}. {fresh}")
+    if state["stopped"] == "early" and patience == was_patience:
+        raise ValueError(f"this run stopped early at epoch {done}: its validation loss had not improved for "
+                         f"{patience} epochs. Resume with a larger patience (e.g. patience={2 * patience}) to "
+                         "let it go on, or use the params it returned")
+    if state["cosine_epochs"] is not None and s["epochs"] != state["cosine_epochs"]:
+        raise ValueError(f"this run's cosine schedule decays its lr to 0 over {state['cosine_epochs']} epochs, and "
+                         "resume keeps that schedule, so epochs must stay "
+                         f"{state['cosine_epochs']} (the run has had {done}). For a longer cosine run, start one "
+                         f"with the epochs you want, or warm-start the returned params with a fresh schedule: "
+                         f"nn.train(params, X, y, epochs=..., schedule='cosine')")
+    if s["epochs"] <= done:
+        raise ValueError(f"epochs counts the total with resume; the run has had {done} already, so pass "
+                         f"epochs > {done} (e.g. epochs={2 * done})")
+    run = {key: (value.copy() if isinstance(value, np.ndarray) else value) for key, value in state.items()}
+    run["settings"] = {**state["settings"], "patience": patience}
+    return run
 
 
-def _restore_ctrl_c(previous):
-    if previous is not None:
-        signal.signal(signal.SIGINT, previous)
+def _setting(s, name):
+    """A setting as the record keeps it: a seed that is a Generator by its kind, as it has no value."""
+    value = s[name]
+    if name == "seed" and value is not None and not isinstance(value, (int, np.integer)):
+        return f"a {type(value).__name__}"
+    return value
+
+
+def _fingerprint(params):
+    """A digest of a network's arrays and statistics: equal for the same network, different otherwise."""
+    digest = hashlib.blake2b(digest_size=16)
+    for key in param_keys(params) + [key for key in _STAT_KEYS if key in params]:
+        array = np.ascontiguousarray(params[key])
+        digest.update(f"{key} {array.dtype} {array.shape}".encode())
+        digest.update(array.view(np.uint8).ravel())
+    return digest.hexdigest()
+
+
+def _data_fingerprint(data):
+    """A digest of the training and validation data: their shapes and column sums."""
+    digest = hashlib.blake2b(digest_size=16)
+    for name in ("X", "Y", "X_val", "Y_val"):
+        if data[name] is not None:
+            sums = data[name].sum(axis=0, dtype=np.float64)
+            digest.update(f"{name} {data[name].shape}".encode())
+            digest.update(sums.view(np.uint8))
+    return digest.hexdigest()
+
+
+# Where data enter the network's coordinates. train learns on standardised columns; _fit_stats
+# measures them, _standardise (Part 1) applies them to X, and the last layer is unfolded before
+# training and folded after (README.md, section 13).
 
 
 def _stats_of(params):
-    """The statistics a network returned by train was folded with, or None."""
+    """The statistics of a network that train returned, or None."""
     if "x_mean" not in params:
         return None
     return {key: np.asarray(params[key], dtype=np.float64) for key in _STAT_KEYS if key in params}
@@ -738,64 +667,273 @@ def _fit_stats(X, Y, output):
     return stats
 
 
-def _fold(net, stats, epochs):
-    """The network of `net` for raw data: x_s = (x - m) / s feeds W_1, so W_1' = W_1 / s (row by row)
-    and b_1' = b_1 - (m / s) @ W_1; y = y_s s_y + m_y leaves W_D, so W_D' = W_D s_y (column by
-    column) and b_D' = b_D s_y + m_y. In float64, whatever the network's dtype. stats None: as is."""
-    folded = {key: value for key, value in net.items() if key not in _STAT_KEYS}
-    folded["epochs"] = int(epochs)
-    if stats is None:
-        return folded
-    D, dtype = depth(net), net["W1"].dtype
-    W1, b1 = net["W1"].astype(np.float64, copy=False), net["b1"].astype(np.float64, copy=False)
-    folded["W1"], folded["b1"] = W1 / stats["x_std"][:, None], b1 - (stats["x_mean"] / stats["x_std"]) @ W1
+def _into_network(data, stats, net):
+    """The training data in the coordinates the network learns in, as arrays of its dtype: Y (and
+    the validation pair) standardised here; X too when it is small, else a block at a time by
+    _batches, which applies `inputs` (the statistics, or {} for nothing more to do)."""
+    dtype, X, Y = net["W1"].dtype, data["X"], data["Y"]
+    inputs = {} if stats is None else {"x_mean": stats["x_mean"], "x_std": stats["x_std"], "W1": net["W1"]}
+    y_stats = stats if stats is not None and "y_mean" in stats else {"y_mean": 0.0, "y_std": 1.0}
+    scale_y = lambda A: ((A - y_stats["y_mean"]) / y_stats["y_std"]).astype(dtype, copy=False)
+    validation = None
+    if data["X_val"] is not None:
+        validation = (_standardise(inputs, data["X_val"]).astype(dtype, copy=False), scale_y(data["Y_val"]))
+    if X.nbytes <= 2**21:  # small: standardised once here, rather than a block at a time each epoch
+        X, inputs = _standardise(inputs, X).astype(dtype, copy=False), {}
+    return X, scale_y(Y), validation, inputs
+
+
+def _fold(net, stats):
+    """The network for y's own units: trained on y_s = (y - m_y) / s_y, its output times s_y plus
+    m_y is y, so W_D' = W_D s_y (column by column) and b_D' = b_D s_y + m_y, computed in float64
+    and rounded to the network's dtype; the statistics go beside the weights. The input side is not
+    folded (see _standardise): b_1 - (m / s) @ W_1 would cancel to noise for a column far from 0."""
+    folded = dict(net)
+    if stats is not None and "y_mean" in stats:
+        D, dtype = depth(net), net["W1"].dtype
+        WD, bD = net[f"W{D}"].astype(np.float64), net[f"b{D}"].astype(np.float64)
+        folded[f"W{D}"] = (WD * stats["y_std"]).astype(dtype)
+        folded[f"b{D}"] = (bD * stats["y_std"] + stats["y_mean"]).astype(dtype)
+    return {**folded, **(stats or {})}
+
+
+def _unfold(params, stats):
+    """_fold undone: the network for standardised data, without its statistics."""
+    net = {key: value for key, value in params.items() if key not in _STAT_KEYS}
     if "y_mean" in stats:
-        WD, bD = folded[f"W{D}"].astype(np.float64, copy=False), folded[f"b{D}"].astype(np.float64, copy=False)
-        folded[f"W{D}"], folded[f"b{D}"] = WD * stats["y_std"], bD * stats["y_std"] + stats["y_mean"]
-    for key in ("W1", "b1", f"W{D}", f"b{D}"):
-        folded[key] = folded[key].astype(dtype, copy=False)
-    return {**folded, **stats}
+        D, dtype = depth(params), params["W1"].dtype
+        WD, bD = params[f"W{D}"].astype(np.float64), params[f"b{D}"].astype(np.float64)
+        net[f"W{D}"] = (WD / stats["y_std"]).astype(dtype)
+        net[f"b{D}"] = ((bD - stats["y_mean"]) / stats["y_std"]).astype(dtype)
+    return net
 
 
-def _unfold(net, stats):
-    """_fold undone: the network for standardised data, given the statistics it was folded with."""
-    D, dtype = depth(net), net["W1"].dtype
-    unfolded = {key: value for key, value in net.items() if key not in _STAT_KEYS}
-    WD, bD = net[f"W{D}"].astype(np.float64), net[f"b{D}"].astype(np.float64)
-    if "y_mean" in stats:  # undo the output's fold first: fold did it last
-        WD, bD = WD / stats["y_std"], (bD - stats["y_mean"]) / stats["y_std"]
-    unfolded[f"W{D}"], unfolded[f"b{D}"] = WD, bD
-    W1, b1 = unfolded["W1"].astype(np.float64), unfolded["b1"].astype(np.float64)
-    unfolded["W1"], unfolded["b1"] = W1 * stats["x_std"][:, None], b1 + stats["x_mean"] @ W1
-    for key in ("W1", "b1", f"W{D}", f"b{D}"):
-        unfolded[key] = unfolded[key].astype(dtype)
-    return unfolded
+# The loop's pieces, each a trick that Part 1's loop does without.
 
 
-def _views(theta, params, keys):
+def _batches(X, Y, run, batch, inputs):
+    """The mini-batches of the epoch in progress, from sample run["at"] on: the rows of a fresh
+    shuffle of all of X, as Part 1's loop takes them. Trick 2: the shuffled rows are gathered (and
+    standardised) a block of about 1 MB at a time, X[order[a:b]], and each batch is a slice of its
+    block: the same rows in the same order, holding a block instead of a shuffled copy of X. Once
+    the epoch's last batch is out, run["rng"] moves on to the next epoch's shuffle."""
+    n = X.shape[0]
+    rng = np.random.Generator(getattr(np.random, run["rng"]["bit_generator"])())
+    rng.bit_generator.state = run["rng"]
+    order = rng.permutation(n) if batch < n else None
+    block = batch * max(1, 2**20 // (batch * X.itemsize * (X.shape[1] + Y.shape[1])))
+    for first in range(run["at"] - run["at"] % block, n, block):
+        rows = slice(first, first + block) if order is None else order[first:first + block]
+        X_block, Y_block = _standardise(inputs, X[rows]), Y[rows]
+        for begin in range(max(run["at"], first), min(first + block, n), batch):
+            yield X_block[begin - first:begin - first + batch], Y_block[begin - first:begin - first + batch]
+    run["rng"] = rng.bit_generator.state
+
+
+# Trick 3: a small network takes one optimizer step on the whole of theta, its gradient first copied
+# into one vector (a few NumPy calls a step instead of a few per array). A large one is stepped in
+# slices straight from backward's arrays, with no copy: Adam makes a dozen elementwise passes over
+# every number, and on a slice small enough to stay in a core's cache they cost about half what they
+# cost on the whole vector. NumPy lets go of the interpreter lock inside each pass, so threads=N
+# steps N runs of slices at once; on the 2-core machines measured (bench/scale.py) that was slower,
+# as BLAS's own threads keep the cores busy between products, so the default is 1.
+_LARGE = 2**17  # numbers in the network from which train steps array by array, in slices
+_SLICE_BYTES = 2**18  # per array: a slice of theta, dtheta, m, v and Adam's temporaries fit a core's cache
+
+
+def _make_step(run, net, s, pool):
+    """step(grads, rate): l2's term, then one step of the optimizer on theta, as Part 1's loop takes it."""
+    theta, m, v, keys, l2 = run["theta"], run["m"], run["v"], param_keys(net), s["l2"]
+
+    def update(theta_part, dtheta_part, m_part, v_part, rate):  # Part 1's update rules, on a part of theta
+        if s["optimizer"] == "adam":
+            _adam_step(theta_part, dtheta_part, m_part, v_part, run["t"], rate)
+        elif s["momentum"]:
+            _momentum_step(theta_part, dtheta_part, m_part, rate, s["momentum"])
+        else:
+            _sgd_step(theta_part, dtheta_part, rate)
+
+    if theta.size < _LARGE:
+        dtheta = np.empty_like(theta)
+
+        def step(grads, rate):
+            run["t"] += 1
+            for key in keys[::2] if l2 else ():  # the weights W_l
+                grads[key] += l2 * net[key]  # d/dW (l2 / 2) ||W||^2 = l2 W
+            np.concatenate([grads[key].ravel() for key in keys], out=dtheta)
+            update(theta, dtheta, m, v, rate)
+        return step
+
+    plan = _slices(net, keys, s["threads"])
+
+    def step_slices(pieces, grads, rate):
+        for key, a, b, offset in pieces:
+            part, dtheta_part = slice(offset + a, offset + b), grads[key].reshape(-1)[a:b]
+            if l2 and key[0] == "W":
+                dtheta_part += l2 * theta[part]  # d/dW (l2 / 2) ||W||^2 = l2 W
+            update(theta[part], dtheta_part, m[part], v[part], rate)
+
+    def step(grads, rate):
+        run["t"] += 1
+        if pool is None or len(plan) == 1:
+            step_slices(plan[0], grads, rate)
+        else:
+            list(pool.map(step_slices, plan, [grads] * len(plan), [rate] * len(plan)))
+    return step
+
+
+def _slices(params, keys, threads):
+    """The network's numbers cut into slices of _SLICE_BYTES, dealt out to `threads` workers in
+    runs of consecutive slices: per worker, a list of (key, start, stop, offset of key in theta)."""
+    pieces, offset, step = [], 0, _SLICE_BYTES // params["W1"].itemsize
+    for key in keys:
+        size = params[key].size
+        pieces += [(key, a, min(a + step, size), offset) for a in range(0, size, step)]
+        offset += size
+    share = -(-len(pieces) // threads)
+    return [pieces[i:i + share] for i in range(0, len(pieces), share)]
+
+
+@contextlib.contextmanager
+def _workers(s, size):
+    """The threads that step a large network's slices (None: the calling thread alone)."""
+    pool = ThreadPoolExecutor(s["threads"]) if size >= _LARGE and s["threads"] > 1 else None
+    try:
+        yield pool
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+@contextlib.contextmanager
+def _ctrl_c():
+    """While train runs, a first Ctrl-C only asks it to stop (stop["asked"]), which it does after the
+    step in progress; a second one raises KeyboardInterrupt at once, as Ctrl-C does anywhere, and
+    train returns nothing. Signals reach only the main thread: elsewhere Ctrl-C is left as it is."""
+    stop, previous = {"asked": False}, None
+
+    def ask(signum, frame):
+        if stop["asked"]:
+            raise KeyboardInterrupt
+        stop["asked"] = True
+
+    if threading.current_thread() is threading.main_thread():
+        try:
+            previous = signal.signal(signal.SIGINT, ask)
+        except ValueError:  # an interpreter that does not allow it
+            previous = None
+    try:
+        yield stop
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _end_epoch(run, history, net, epoch, validation, s):
+    """After an epoch's last step: its mean loss, the weights checked every ~100 steps, and the
+    validation loss with the best epoch so far; "early" when patience has run out, else None."""
+    history["loss"].append(run["partial"] / run["at"])
+    run["at"], run["partial"] = 0, 0.0
+    if epoch % max(1, 100 // -(-run["samples"] // s["batch_size"])) == 0:
+        _tidy(run, net, epoch, s["lr"])  # trick 4
+    if validation is None:
+        return None
+    val_loss = _loss(_forward(net, validation[0])[1][f"Z{depth(net)}"], validation[1], net["output"])
+    if not math.isfinite(val_loss):
+        _diverged(f"the validation loss became {val_loss}", epoch, s["lr"])
+    history["val_loss"].append(val_loss)
+    if val_loss < run["best_loss"]:
+        run["best_loss"], run["best_epoch"] = val_loss, epoch
+        if s["patience"] is not None:  # keep a copy: the epochs after the best may be worse
+            run["best"] = run["theta"].copy()
+    if s["patience"] is not None and epoch - run["best_epoch"] >= s["patience"]:
+        return "early"
+    return None
+
+
+def _call_back(callback, epoch, history, run, net, names, stopped):
+    """Runs callback(epoch, history, a copy of the params); returns how the run stops: as it was
+    (`stopped`), "callback" if the callback asks to stop (True), "interrupted" if it raised
+    KeyboardInterrupt."""
+    if callback is None:
+        return stopped
+    try:
+        answer = callback(epoch, history, _returned_network(run, net, run["theta"], epoch, names))
+    except KeyboardInterrupt:
+        return "interrupted"
+    if answer is None or answer is False or answer is True or isinstance(answer, np.bool_):
+        return stopped or ("callback" if answer else None)
+    raise ValueError(f"the callback returned {answer!r} after epoch {epoch}; it must return True to stop training, "
+                     "or None or False to go on (a score to watch belongs in a list of your own)")
+
+
+def _returned_network(run, net, theta, epochs, names):
+    """The network as train returns it, from a vector of its numbers: arrays of its own, the output's
+    scaling folded in, the statistics beside them, and epochs counting those of the weights."""
+    arrays = {key: value.copy() for key, value in _views(theta, net).items()}
+    returned = _fold({"hidden": net["hidden"], "output": net["output"], **arrays}, run["stats"])
+    returned["epochs"] = int(run["epochs_before"] + epochs)
+    if names is not None:
+        returned["feature_names"] = names
+    return returned
+
+
+def _finish(run, history, net, stopped, s, data, sample):
+    """The end of a run: the params to return (the best epoch's, with patience), the closing
+    sentence, the record for resume, and a warning if the run learned (almost) nothing."""
+    epoch = len(history["loss"])
+    _tidy(run, net, epoch, s["lr"])
+    best = run["best"] is not None  # kept only with patience
+    final, returned_epoch = (run["best"], run["best_epoch"]) if best else (run["theta"], epoch)
+    trained = _returned_network(run, net, final, returned_epoch, data["names"])
+    for key in param_keys(trained):
+        _finite(trained[key], f"the trained {key}, in y's units,")
+    returned = {**net, **_views(final, net)}
+    nothing = "" if stopped == "interrupted" or not epoch else _nothing_learned(
+        history["loss"][:returned_epoch], returned, *sample, s)
+    history["best_epoch"] = run["best_epoch"]
+    history["interrupted"] = stopped == "interrupted"
+    history["ended"] = _ending(stopped, epoch, s["epochs"], history, run, best, s["batch_size"],
+                               still_falling_helps=not nothing)
+    if epoch and net["hidden"] == "relu" and depth(net) > 1 and stopped != "interrupted" and not nothing:
+        history["ended"] += _dead_units(returned, sample[0])
+    run["stopped"], run["networks"] = stopped, run["networks"][:1] + (_fingerprint(trained),)
+    history["state"] = run
+    if nothing:
+        _warn_nothing_learned(nothing, s)
+    return trained
+
+
+def _sample(X, Y, inputs):
+    """Up to 2,000 training rows in the network's coordinates, to judge the returned network on."""
+    return _standardise(inputs, X[:2000]), Y[:2000]
+
+
+def _views(theta, params):
     """{key: the slice of theta that holds params[key], shaped like it}: writing one writes the other."""
     views, start = {}, 0
-    for key in keys:
+    for key in param_keys(params):
         size = params[key].size
         views[key] = theta[start:start + size].reshape(params[key].shape)
         start += size
     return views
 
 
-def _tidy(theta, m, v, params, keys, epoch, lr):
-    """Every ~100 steps: stop if a weight is no longer finite, naming its layer; and flush numbers
-    that have decayed below the smallest normal float to 0 (such subnormal floats, left by units
-    that died or weights that l2 shrank for thousands of steps, make every operation on them many
-    times slower, and are too small to change any result). In slices, so as to add no array of
+def _tidy(run, net, epoch, lr):
+    """Trick 4, every ~100 steps: stop if a weight is no longer finite, naming its layer; and flush
+    numbers that have decayed below the smallest normal float to 0 (such subnormal floats, left by
+    units that died or weights that l2 shrank for thousands of steps, make every operation on them
+    many times slower, and are too small to change any result). In slices, so as to add no array of
     theta's size."""
+    theta, keys = run["theta"], param_keys(net)
     tiny = np.finfo(theta.dtype).tiny
-    for array in (theta, m, v):
+    for array in (theta, run["m"], run["v"]):
         for a in range(0, array.size, 2**18):
             part = array[a:a + 2**18]
             small = np.abs(part) < tiny
             if array is theta and not np.isfinite(part).all():
                 index = a + int(np.argmin(np.isfinite(part)))
-                ends = np.cumsum([params[key].size for key in keys])  # where each key's numbers end in theta
+                ends = np.cumsum([net[key].size for key in keys])  # where each key's numbers end in theta
                 _diverged(f"{keys[int(np.searchsorted(ends, index, side='right'))]} became NaN or infinite",
                           epoch, lr)
             part[small] = 0
@@ -805,18 +943,22 @@ def _diverged(what, epoch, lr):
     raise ValueError(f"{what} at epoch {epoch} (lr={lr}): training diverged. Try a 10 times smaller lr")
 
 
-def _log_line(epoch, epochs, history, best_epoch, elapsed, first_epoch=1):
+def _log_line(epoch, epochs, history, best_epoch, elapsed, first_epoch=1, standardised_y=False):
     """`epoch  20/200  loss 0.2104  val_loss 0.2561 (best 0.2412 at 14)  0.4 s, ~3.6 s left`."""
     line = f"epoch {epoch:>{len(str(epochs))}}/{epochs}  loss {history['loss'][-1]:.4g}"
     if "val_loss" in history:
         line += (f"  val_loss {history['val_loss'][-1]:.4g} "
                  f"(best {history['val_loss'][best_epoch - 1]:.4g} at {best_epoch})")
     left = elapsed / (epoch - first_epoch + 1) * (epochs - epoch)
-    return line + f"  {elapsed:.1f} s" + (f", ~{left:.1f} s left" if epoch < epochs else "")
+    line += f"  {elapsed:.1f} s" + (f", ~{left:.1f} s left" if epoch < epochs else "")
+    if epoch == first_epoch and standardised_y:
+        line += "  (loss on standardised y: 1 = predicting the mean)"
+    return line
 
 
-def _ending(stopped, epoch, epochs, history, best_epoch, returned_best, at, n, batch, still_falling_helps=True):
+def _ending(stopped, epoch, epochs, history, run, returned_best, batch, still_falling_helps=True):
     """The sentence that says how training ended and which epoch's params are returned."""
+    best_epoch, at, n = run["best_epoch"], run["at"], run["samples"]
     if stopped == "early":
         return (f"stopped early after epoch {epoch}: the validation loss had not improved for "
                 f"{epoch - best_epoch} epochs; returning the params of epoch {best_epoch} (val_loss "
@@ -856,41 +998,47 @@ def _dead_units(net, X):
     return ""
 
 
-def _nothing_learned(losses, Y, output):
+def _nothing_learned(losses, net, X, Y, s):
     """Why a run of 5 epochs or more learned (almost) nothing by the epoch it returns (losses runs up
-    to it), or "" if it learned: it ended worse than it began, worse than always predicting a
-    constant, or stuck no better than that constant."""
-    constant = _constant_loss(Y, output)
-    final, first = losses[-1], losses[0]
-    tail = max(1, len(losses) // 10)
-    stuck = min(losses[-tail:]) > 0.99 * min(losses[:-tail] or losses)
+    to it), or "" if it learned: it ended worse than it began, or an output of the returned network
+    (on up to 2,000 training rows X, Y) is no better than always predicting its mean. Each output
+    is judged alone, so that one on a small scale cannot hide behind one on a large scale."""
     if len(losses) < 5:
         return ""
+    final, first, tail = losses[-1], losses[0], max(1, len(losses) // 10)
     if final > 1.01 * first:
         return f"the final training loss {final:.4g} is higher than the first epoch's {first:.4g}"
-    if final > 1.01 * constant or (final >= 0.99 * constant and stuck):
-        return (f"the final training loss {final:.4g} is no better than predicting a constant "
-                f"({constant:.4g})")
+    stuck = min(losses[-tail:]) > 0.99 * min(losses[:-tail] or losses)
+    got, constant = _losses_per_output(_forward(net, X)[1][f"Z{depth(net)}"], Y, net["output"])
+    for j in range(len(got)):
+        # One output: no better than its constant, or close and no longer improving. Several: the
+        # history mixes them, so an output close to its constant is enough.
+        if got[j] > 1.01 * constant[j] or (got[j] >= 0.99 * constant[j] and (stuck or len(got) > 1)):
+            which = "the training loss" if len(got) == 1 else f"output {j}'s training loss"
+            return f"{which} {got[j]:.4g} is no better than predicting a constant ({constant[j]:.4g})"
     return ""
 
 
-def _warn_nothing_learned(why):
-    _warn(f"training learned (almost) nothing: {why}. Usual causes: a learning rate far too large "
-          "(try lr=0.001) or too small; ReLU units that died, or gradients that vanish in a deep "
-          "sigmoid or tanh network (nn.look_inside shows both). nn.sanity_check(params, X, y) tests "
-          "the setup")
-
-
-def _constant_loss(Y, output):
-    """The loss of the best constant prediction: each output's mean (its class frequencies)."""
-    p = Y.mean(axis=0, dtype=np.float64)
+def _losses_per_output(Z, Y, output):
+    """Each output's loss (one for a softmax) and that of the best constant, each output's mean (its
+    class frequencies), on logits Z and targets Y."""
+    Y = Y.astype(np.float64)
+    p = Y.mean(axis=0)
     if output == "linear":
-        return float(np.mean(Y.var(axis=0)))
+        return ((Z - Y) ** 2).mean(axis=0), Y.var(axis=0)
     if output == "sigmoid":
         q = np.clip(p, 1e-12, 1 - 1e-12)
-        return float(-np.mean(p * np.log(q) + (1 - p) * np.log(1 - q)))
-    q = np.clip(p, 1e-12, 1)
-    return float(-np.sum(p * np.log(q)))
+        return (np.logaddexp(0, Z) - Y * Z).mean(axis=0), -(p * np.log(q) + (1 - p) * np.log(1 - q))
+    return [_loss(Z, Y, output)], [float(-np.sum(p * np.log(np.clip(p, 1e-12, 1))))]
+
+
+def _warn_nothing_learned(why, s):
+    causes = [f"l2={s['l2']:g} is large: it pulls every weight to 0 harder than the data pull (try l2=1e-4; "
+              "scikit-learn's alpha is l2 * batch_size)"] if s["l2"] >= 0.01 else []
+    causes += ["a learning rate far too large (try lr=0.001) or too small", "ReLU units that died, or "
+               "gradients that vanish in a deep sigmoid or tanh network (nn.look_inside shows both)"]
+    _warn(f"training learned (almost) nothing: {why}. Usual causes: {'; '.join(causes)}. "
+          "nn.sanity_check(params, X, y) tests the setup")
 
 
 def loss_curve(history, width=64, height=12):
@@ -935,14 +1083,15 @@ def loss_curve(history, width=64, height=12):
 
 
 def _training_view(params, X, Y):
-    """The network and data as train sees them inside: a network train returned, unfolded, with
-    X (and a linear output's Y) standardised by its statistics; a fresh one, with the data's own."""
+    """The network and data as train sees them inside: a network train returned, its last layer
+    unfolded, with X (and a linear output's Y) standardised by its statistics; a fresh one, with
+    the data's own."""
     stats = _stats_of(params) or _fit_stats(X, Y, params["output"])
-    net = _unfold(params, _stats_of(params)) if _stats_of(params) else params
-    X = ((X - stats["x_mean"]) / stats["x_std"]).astype(X.dtype)
+    net = _unfold(params, stats) if _stats_of(params) else params
+    X = _standardise({**stats, "W1": params["W1"]}, X)
     if "y_mean" in stats:
-        Y = ((Y - stats["y_mean"]) / stats["y_std"]).astype(Y.dtype)
-    return {key: value for key, value in net.items() if key not in _STAT_KEYS}, X, Y
+        Y = ((Y - stats["y_mean"]) / stats["y_std"]).astype(params["W1"].dtype)
+    return net, X, Y
 
 
 # A look inside. A network can train badly while every loss is finite: units that never fire, units
@@ -1474,14 +1623,15 @@ def _as_numbers(A, name, dtype):
     return cast  # finite numbers whose sum overflows: still fine
 
 
-def _check_X(X, params, name="X"):
-    """X as a 2-D array of the params' dtype with as many columns as W1 has rows."""
+def _check_X(X, params, name="X", dtype=None):
+    """X as a 2-D array with as many columns as W1 has rows: of the params' dtype, or float64 for a
+    network that standardises X itself (x_mean), so that no digit is lost before it does."""
     names, known = _feature_names(X), params.get("feature_names")
     if names is not None and known is not None and names != tuple(known):
         raise ValueError(f"{name}'s columns are not the ones the network was trained on, in that order.\n"
                          f"  trained on: {list(known)}\n  got:        {list(names)}\n"
                          f"Select them in order: {name}[list(params['feature_names'])]")
-    X = _as_numbers(X, name, params["W1"].dtype)
+    X = _as_numbers(X, name, dtype or (np.float64 if "x_mean" in params else params["W1"].dtype))
     n_in = params["W1"].shape[0]
     if X.ndim != 2:
         hint = (" (one sample: X.reshape(1, -1); one feature: X.reshape(-1, 1))" if X.ndim == 1 else
@@ -1544,8 +1694,9 @@ def _column_stats(A):
         return mean, np.sqrt(square_sum / A.shape[0])
 
 
-def _check_Y(Y, params, n, name="Y"):
-    """Targets as an (n, k) array of the params' dtype; softmax labels become one-hot rows."""
+def _check_Y(Y, params, n, name="Y", dtype=None):
+    """Targets as an (n, k) array of the params' dtype (or `dtype`); softmax labels become one-hot rows."""
+    dtype = dtype or params["W1"].dtype
     output, k = params["output"], params[f"W{depth(params)}"].shape[1]
     if getattr(Y, "ndim", None) == 2 and hasattr(Y, "columns") and k == 1:
         raise ValueError(f"{name} is a DataFrame of shape {Y.shape}; pass its column as a 1-D array, "
@@ -1556,8 +1707,8 @@ def _check_Y(Y, params, n, name="Y"):
             raise ValueError(f"{name} must be numeric; got dtype {labels.dtype} with values like "
                              f"{labels.ravel()[:3].tolist()}" + _LABEL_HINT[output])
     if output == "softmax" and np.ndim(Y) == 1:
-        return _one_hot(_as_numbers(Y, name, np.float64), n, k, name).astype(params["W1"].dtype)
-    Y = _as_numbers(Y, name, params["W1"].dtype)
+        return _one_hot(_as_numbers(Y, name, np.float64), n, k, name).astype(dtype)
+    Y = _as_numbers(Y, name, dtype)
     if Y.ndim == 1 and k == 1:
         Y = Y[:, None]  # a 1-D target of a single output is a column, never broadcast to (n, n)
     if Y.shape != (n, k):
@@ -1622,40 +1773,57 @@ def _check_cache(cache, params):
 
 
 # What scikit-learn calls train's settings, so that its users are told ours.
-_SKLEARN_NAMES = {"max_iter": "epochs", "alpha": "l2", "early_stopping": "validation=(X_val, y_val) and patience",
+_SKLEARN_NAMES = {"max_iter": "epochs", "alpha": "l2, which is alpha / batch_size (scikit-learn divides its "
+                  "penalty by the batch size)",
+                  "early_stopping": "validation=(X_val, y_val) and patience",
                   "verbose": "log_every", "learning_rate_init": "lr", "learning_rate": "lr (and schedule)",
                   "n_iter_no_change": "patience", "random_state": "seed", "solver": "optimizer",
                   "validation_fraction": "validation=(X_val, y_val)", "shuffle": "(always on)",
-                  "warm_start": "resume=history", "n_jobs": "threads",
+                  "warm_start": "no setting: training a returned network again, nn.train(params, X, y), starts "
+                  "from its weights (a warm start); resume=history continues an interrupted run exactly",
+                  "n_jobs": "threads",
                   "hidden_layer_sizes": "init_params(layer_sizes, ...)", "activation": "init_params(..., hidden, ...)"}
 
 
 def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, schedule, l2, validation,
-                 patience, log_every, callback, standardize, resume, threads, unknown):
-    """Every check of train's inputs; returns X, Y, X_val, Y_val, batch, log_every, feature names
-    and the number of threads. Also warns (ScaleWarning) about a validation set that is the training
-    set itself and about y given as a column."""
+                 patience, seed, log_every, callback, standardize, resume, threads, unknown):
+    """Every check of train's inputs; returns the settings s and the data: X and Y (float64 where
+    they will be standardised, the network's dtype where not), the validation pair and the feature
+    names. Also warns (ScaleWarning) about y given as a column and a doubtful validation set."""
     if unknown:
         key = next(iter(unknown))
         ours = _SKLEARN_NAMES.get(key)
+        if key == "alpha" and isinstance(unknown[key], (int, float)) and isinstance(batch_size, int):
+            ours = (f"l2, which is alpha / batch_size as scikit-learn divides its penalty by the batch size: "
+                    f"alpha={unknown[key]!r} with batch_size={batch_size} is l2={unknown[key] / batch_size:.3g}")
         hint = (f"; scikit-learn calls it {key}, nn.train calls it {ours}" if ours else
                 "; train's settings are epochs, lr, batch_size, optimizer, momentum, schedule, l2, "
                 "validation, patience, seed, log_every, callback, standardize, resume, threads")
         raise TypeError(f"train() got an unexpected keyword argument {key!r}{hint}")
     _check_params(params)
     _check_finite_params(params)
+    if not isinstance(standardize, (bool, np.bool_)):
+        raise ValueError(f"standardize must be True or False; got {standardize!r}")
+    # Data to be standardised stay in float64 until they are, so that no digit is lost to the cast.
+    dtype = np.float64 if standardize or "x_mean" in params else params["W1"].dtype
     names = _feature_names(X)
-    X = _check_X(X, params)
+    X = _check_X(X, params, dtype=dtype)
     column_y = np.ndim(Y) == 2 and np.shape(Y)[1] == 1 and params["output"] != "softmax"
-    Y = _check_Y(Y, params, X.shape[0])
-    epochs = _check_positive(epochs, "epochs", integer=True)
-    if _check_positive(lr, "lr") > 1e4:
+    Y = _check_Y(Y, params, X.shape[0], dtype=dtype)
+    s = {"epochs": _check_positive(epochs, "epochs", integer=True), "lr": _check_positive(lr, "lr"),
+         "optimizer": optimizer, "momentum": momentum, "schedule": schedule, "l2": l2, "seed": seed,
+         "standardize": bool(standardize), "callback": callback,
+         "threads": _check_positive(threads, "threads", integer=True),
+         "batch_size": X.shape[0] if batch_size is None else
+         min(_check_positive(batch_size, "batch_size", integer=True), X.shape[0]),
+         "patience": None if patience is None else _check_positive(patience, "patience", integer=True),
+         "log_every": (max(1, math.ceil(epochs / 10)) if log_every == "auto" else None if log_every is None
+                       else _check_positive(log_every, "log_every", integer=True))}
+    if lr > 1e4:
         raise ValueError(f"lr={lr!r} is far beyond any step that trains (Adam's are about 1e-3, plain gradient "
                          "descent's 1e-3 to 1 on standardised data)")
     if l2 != 0:
         _check_positive(l2, "l2")
-    n = X.shape[0]
-    batch = n if batch_size is None else min(_check_positive(batch_size, "batch_size", integer=True), n)
     _check_choice(optimizer, "optimizer", ("sgd", "adam"), "an optimizer")
     _check_fraction(momentum, "momentum", zero_ok=True)
     if momentum and optimizer != "sgd":
@@ -1663,62 +1831,43 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
                          "average of the gradient (beta1), so leave momentum at 0 with 'adam'")
     if schedule not in (None, "cosine"):
         raise ValueError(f"schedule must be None or 'cosine'; got {schedule!r}")
-    if not isinstance(standardize, (bool, np.bool_)):
-        raise ValueError(f"standardize must be True or False; got {standardize!r}")
-    X_val = Y_val = None
-    if validation is not None:
-        if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
-            raise ValueError(f"validation must be a pair (X_val, Y_val); got {type(validation).__name__}")
-        X_val = _check_X(validation[0], {**params, "feature_names": names}, "X_val")
-        Y_val = _check_Y(validation[1], params, X_val.shape[0], "Y_val")
-        why = _off_scale(X_val, *_column_stats(X))
-        if why:
-            _warn(f"X_val is on another scale from X ({why}): give both as they are, unscaled; train "
-                  "standardises them alike")
-        why = _off_scale(Y_val, *_column_stats(Y)) if params["output"] == "linear" else ""
-        if why:
-            _warn(f"Y_val is on another scale from the training targets ({why}): give both as they are, "
-                  "unscaled; train standardises them alike")
-        if X_val.shape == X.shape and np.array_equal(X_val[:50], X[:50]) and np.array_equal(X_val, X):
-            _warn("validation=(X_val, y_val) holds the training data itself, so val_loss measures how well "
-                  "the network fits what it learned from, not new data. Hold a part out: e.g. "
-                  "X_train, X_val, y_train, y_val = sklearn.model_selection.train_test_split(X, y)")
-    if patience is not None:
-        patience = _check_positive(patience, "patience", integer=True)
-        if validation is None:
-            raise ValueError("patience needs validation=(X_val, Y_val): early stopping watches the "
-                             "validation loss")
-    if log_every == "auto":
-        log_every = max(1, math.ceil(epochs / 10))
-    elif log_every is not None:
-        log_every = _check_positive(log_every, "log_every", integer=True)
+    if seed is not None and not isinstance(seed, (int, np.integer, np.random.Generator)) \
+            or isinstance(seed, (bool, np.bool_)):
+        raise ValueError(f"seed must be an int, None or a np.random.Generator; got {seed!r}")
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be a function callback(epoch, history, params) or None; "
                          f"got {callback!r}")
-    threads = _check_positive(threads, "threads", integer=True)
-    if resume is not None:
-        _check_resume(resume, params, epochs, n, batch, optimizer, momentum, standardize, X_val)
+    if resume is not None and not isinstance(resume, dict):
+        raise ValueError("resume must be the history that train returned for the run to continue")
+    X_val, Y_val = _check_validation(validation, params, X, Y, names, dtype)
+    if patience is not None and validation is None:
+        raise ValueError("patience needs validation=(X_val, Y_val): early stopping watches the validation loss")
     if column_y:
         _warn("y is a column (n, 1). Training is right, but nn.predict returns (n,) for one output, and "
               "comparing it with a column broadcasts to (n, n), a wrong number: pass y.ravel() (and "
               "compare predictions with y_test.ravel())")
-    return X, Y, X_val, Y_val, batch, log_every, names, threads
+    data = {"X": X, "Y": Y, "X_val": X_val, "Y_val": Y_val, "names": names or params.get("feature_names")}
+    return s, data
 
 
-def _check_resume(resume, params, epochs, n, batch, optimizer, momentum, standardize, X_val):
-    state = resume.get("state") if isinstance(resume, dict) else None
-    if not isinstance(state, dict) or not isinstance(state.get("settings"), dict) or \
-            not isinstance(resume.get("loss"), list):
-        raise ValueError("resume must be the history that train returned for the run to continue")
-    keys = param_keys(params)
-    now = _resume_settings(n, batch, optimizer, momentum, standardize, X_val, keys, params)
-    changed = [name for name in now if now[name] != state["settings"].get(name)]
-    if changed:
-        name = changed[0]
-        raise ValueError(f"resume continues a run exactly, so its setting '{name}' must be as it was: the run had "
-                         f"{state['settings'].get(name)!r}, this call has {now[name]!r}. To train on with "
-                         "other settings, start afresh from the params (a warm start): train(params, ...)")
-    done = len(resume["loss"])
-    if epochs <= done:
-        raise ValueError(f"epochs counts the total with resume; the run has had {done} already, so pass "
-                         f"epochs > {done} (e.g. epochs={2 * done})")
+def _check_validation(validation, params, X, Y, names, dtype):
+    """X_val and Y_val checked like X and Y, and compared with them: (None, None) without validation."""
+    if validation is None:
+        return None, None
+    if not (isinstance(validation, (tuple, list)) and len(validation) == 2):
+        raise ValueError(f"validation must be a pair (X_val, Y_val); got {type(validation).__name__}")
+    X_val = _check_X(validation[0], {**params, "feature_names": names}, "X_val", dtype=dtype)
+    Y_val = _check_Y(validation[1], params, X_val.shape[0], "Y_val", dtype=dtype)
+    why = _off_scale(X_val, *_column_stats(X))
+    if why:
+        _warn(f"X_val is on another scale from X ({why}): give both as they are, unscaled; train "
+              "standardises them alike")
+    why = _off_scale(Y_val, *_column_stats(Y)) if params["output"] == "linear" else ""
+    if why:
+        _warn(f"Y_val is on another scale from the training targets ({why}): give both as they are, "
+              "unscaled; train standardises them alike")
+    if X_val.shape == X.shape and np.array_equal(X_val[:50], X[:50]) and np.array_equal(X_val, X):
+        _warn("validation=(X_val, y_val) holds the training data itself, so val_loss measures how well "
+              "the network fits what it learned from, not new data. Hold a part out: e.g. "
+              "X_train, X_val, y_train, y_val = sklearn.model_selection.train_test_split(X, y)")
+    return X_val, Y_val

@@ -1411,6 +1411,7 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             warnings.filterwarnings("ignore", category=nn.ScaleWarning)
+            warnings.filterwarnings("ignore", category=nn.TrainingInterrupted)  # the fuzzer's own Ctrl-C
             out = io.StringIO()
             for phase in ("call", "check"):
                 try:
