@@ -655,7 +655,8 @@ def _stats_of(params):
 
 
 def _fit_stats(X, Y, output):
-    """Each column's mean and standard deviation, in float64; a column that does not vary gets 1."""
+    """Each column's mean and standard deviation, in float64; a column that does not vary gets 1
+    (one whose spread is within float64's rounding of its mean, about 1e-14 of it, does not vary)."""
     stats = {}
     for name, A in (("x", X), ("y", Y)) if output == "linear" else (("x", X),):
         mean, std = _column_stats(A)
@@ -663,7 +664,7 @@ def _fit_stats(X, Y, output):
             raise ValueError(f"{name.upper()} has values too large to standardise in float64 (largest "
                              f"{np.abs(A).max():.3g}): divide the column by a power of ten first")
         stats[f"{name}_mean"] = mean
-        stats[f"{name}_std"] = np.where(std > 1e-12 * np.maximum(np.abs(mean), 1e-300), std, 1.0)
+        stats[f"{name}_std"] = np.where(std > 1e-14 * np.maximum(np.abs(mean), 1e-300), std, 1.0)
     return stats
 
 

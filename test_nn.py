@@ -3,6 +3,7 @@ differences of loss, for every parameter, activation, output and depth, and the 
 fail when a bug is planted in backward. Run with `pytest`."""
 
 import ast
+import itertools
 import json
 import math
 import os
@@ -2409,3 +2410,265 @@ def test_a_raw_test_set_beside_training_data_standardised_by_hand_warns():
                           epochs=2, seed=0, log_every=None)
     with pytest.warns(nn.ScaleWarning, match=r"its columns spread a median .* times more or less"):
         nn.predict(trained, X[350:])  # the mistake: the test part left as it was
+
+
+# Issue 26: every promise holds in every combination of train's options
+
+
+def offset_regression(n=60, seed=0):
+    """Raw X whose columns sit far from 0 beside their spread, a target in the thousands, and a
+    validation pair from the same source."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal([1e6, -50.0, 3.0], [2.0, 10.0, 0.5], (n + 20, 3))
+    Z = (X - [1e6, -50.0, 3.0]) / [2.0, 10.0, 0.5]
+    y = 2000 + 300 * np.tanh(Z[:, 0] - Z[:, 1]) + 50 * Z[:, 2]
+    return X[:n], y[:n], (X[n:], y[n:])
+
+
+def press_ctrl_c_at_step(monkeypatch, step):
+    """From now on, train's `step`-th call of backward sends this process a SIGINT (Ctrl-C)."""
+    calls, real = [0], nn._backward
+
+    def backward(params, cache, Y):
+        calls[0] += 1
+        if calls[0] == step:
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(params, cache, Y)
+
+    monkeypatch.setattr(nn, "_backward", backward)
+    return lambda: monkeypatch.setattr(nn, "_backward", real)
+
+
+def same_run(a, a_history, b, b_history):
+    """Two trainings that returned the same network, bit for bit, and the same history."""
+    assert set(a) == set(b)
+    for key in a:
+        if isinstance(a[key], np.ndarray):
+            assert a[key].dtype == b[key].dtype and np.array_equal(a[key], b[key]), key
+        else:
+            assert a[key] == b[key], key
+    for key in ("loss", "val_loss", "best_epoch", "ended"):
+        assert a_history.get(key) == b_history.get(key), key
+
+
+OPTIONS = {  # each option of train that changes the numbers or the path they take, with its values
+    "optimizer": [("adam", 0.0), ("sgd", 0.0), ("sgd", 0.9)],
+    "schedule": [None, "cosine"],
+    "patience": [None, 2],
+    "standardize": [True, False],
+    "dtype": [np.float64, np.float32],
+    "path": ["one vector", "slices", "slices in 2 threads"],
+}
+MATRIX = list(itertools.product(*OPTIONS.values()))
+
+
+@pytest.mark.parametrize("case", range(len(MATRIX)))
+def test_a_run_interrupted_at_a_random_step_and_resumed_equals_one_run_for_every_combination(case, monkeypatch):
+    (optimizer, momentum), schedule, patience, standardize, dtype, path = MATRIX[case]
+    if path != "one vector":  # a small network, stepped as a large one is: in slices, in threads
+        monkeypatch.setattr(nn, "_LARGE", 16)
+        monkeypatch.setattr(nn, "_SLICE_BYTES", 64)
+    X, y, validation = offset_regression()
+    if not standardize:
+        X, y, validation = (X - X.mean(0)) / X.std(0), (y - 2000) / 300, None
+    params = nn.init_params([3, 6, 4, 1], "tanh", "linear", seed=0, dtype=dtype)
+    settings = dict(epochs=6, lr=0.02, batch_size=16, optimizer=optimizer, momentum=momentum, schedule=schedule,
+                    standardize=standardize, seed=case, log_every=None,
+                    threads=2 if path == "slices in 2 threads" else 1)
+    if patience:
+        settings.update(validation=validation or (X[:20], y[:20]), patience=patience)
+    whole, whole_history = nn.train(params, X, y, **settings)
+    steps = len(whole_history["loss"]) * 4  # 60 samples in batches of 16: 4 steps an epoch
+    at = int(np.random.default_rng(case).integers(1, steps + 1))
+    give_back = press_ctrl_c_at_step(monkeypatch, at)
+    with pytest.warns(nn.TrainingInterrupted):
+        cut, cut_history = nn.train(params, X, y, **settings)
+    give_back()
+    assert cut_history["interrupted"] is True
+    if at == steps:  # Ctrl-C at the very last step: nothing is left to resume, and the run is whole
+        with pytest.raises(ValueError, match="epochs counts the total|stopped early"):
+            nn.train(cut, X, y, **settings, resume=cut_history)
+        assert all(np.array_equal(cut[k], whole[k]) for k in arrays(whole))
+        return
+    resumed, resumed_history = nn.train(cut, X, y, **settings, resume=cut_history)
+    same_run(resumed, resumed_history, whole, whole_history)
+
+
+def test_the_option_matrix_interrupts_runs_at_every_kind_of_moment():
+    """The random steps of the test above fall mid-epoch, at an epoch's end and at the run's end alike."""
+    kinds = set()
+    for case in range(len(MATRIX)):
+        at = int(np.random.default_rng(case).integers(1, 6 * 4 + 1))
+        kinds.add("last step" if at == 24 else "end of an epoch" if at % 4 == 0 else "mid-epoch")
+    assert kinds == {"mid-epoch", "end of an epoch", "last step"}
+
+
+@pytest.mark.parametrize("offset", [1e3, 1e6, 1e9, 1e12])
+def test_a_float32_network_predicts_within_rounding_of_the_float64_one_whatever_the_offsets(offset):
+    rng = np.random.default_rng(0)
+    spread = np.array([1.0, 1e-3, 50.0])
+    X = offset * spread + rng.standard_normal((200, 3)) * spread  # offsets of `offset` spreads
+    y = np.sin((X[:, 0] - offset) + (X[:, 1] - offset * 1e-3) * 1e3) + (X[:, 2] - offset * 50) / 50
+    trained, _ = nn.train(nn.init_params([3, 16, 1], "tanh", "linear", seed=0), X, y, epochs=30, seed=0,
+                          log_every=None)
+    as_float32 = {k: (v.astype(np.float32) if k in arrays(trained) else v) for k, v in trained.items()}
+    exact, rounded = nn.predict(trained, X), nn.predict(as_float32, X)
+    assert rounded.dtype == np.float32
+    assert np.abs(rounded - exact).max() < 1e-5 * np.abs(exact).max()  # float32's rounding, not the offset's
+    assert np.corrcoef(exact, y)[0, 1] > 0.95  # and the network learned the columns, offsets and all
+
+
+def test_a_float32_network_learns_from_unix_times_in_milliseconds_as_well_as_a_float64_one():
+    rng = np.random.default_rng(0)
+    t = 1.7e12 + rng.uniform(0, 60_000, 500)  # times within one minute: float32's step there is ~131 s
+    y = np.sin(2 * np.pi * (t - 1.7e12) / 60_000)
+    scores = {}
+    for dtype in (np.float64, np.float32):
+        params = nn.init_params([1, 16, 1], "tanh", "linear", seed=0, dtype=dtype)
+        trained, _ = nn.train(params, t[:400, None], y[:400], epochs=100, seed=0, log_every=None)
+        scores[dtype] = 1 - np.mean((nn.predict(trained, t[400:, None]) - y[400:]) ** 2) / np.var(y[400:])
+    assert scores[np.float64] > 0.95 and abs(scores[np.float32] - scores[np.float64]) < 1e-3, scores
+
+
+def interrupted_run(monkeypatch, at=5, **settings):
+    X, y, validation = offset_regression()
+    params = nn.init_params([3, 6, 1], "tanh", "linear", seed=0)
+    settings = dict(epochs=6, lr=0.02, batch_size=16, seed=0, log_every=None, **settings)
+    give_back = press_ctrl_c_at_step(monkeypatch, at)
+    with pytest.warns(nn.TrainingInterrupted):
+        cut, history = nn.train(params, X, y, **settings)
+    give_back()
+    return params, X, y, validation, cut, history, settings
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(lr=0.3), r"resume continues a run exactly, so lr must be as it was: the run had lr=0.02, this call has 0.3"),
+    (dict(l2=0.1), r"so l2 must be as it was: the run had l2=0.0001, this call has 0.1"),
+    (dict(seed=1), r"so seed must be as it was: the run had seed=0, this call has 1"),
+    (dict(batch_size=8), r"so batch_size must be as it was"),
+    (dict(optimizer="sgd"), r"so optimizer must be as it was"),
+    (dict(schedule="cosine"), r"so schedule must be as it was"),
+    (dict(standardize=False), r"so standardize must be as it was"),
+])
+def test_resume_refuses_other_settings_and_says_how_to_train_on_differently(monkeypatch, change, message):
+    params, X, y, _, cut, history, settings = interrupted_run(monkeypatch)
+    with pytest.raises(ValueError, match=message + r".*start afresh from the returned network \(a warm start\)"):
+        nn.train(cut, X, y, **{**settings, **change}, resume=history)
+    warm, _ = nn.train(cut, X, y, **{**settings, **change})  # the fix it names runs
+    assert warm["epochs"] == cut["epochs"] + 6
+
+
+def test_resume_takes_seed_none_as_the_runs_own_shuffling(monkeypatch):
+    params, X, y, _, cut, history, settings = interrupted_run(monkeypatch)
+    resumed, _ = nn.train(cut, X, y, **{**settings, "seed": None}, resume=history)
+    whole, _ = nn.train(params, X, y, **settings)
+    assert all(np.array_equal(resumed[k], whole[k]) for k in arrays(whole))
+
+
+def test_resume_refuses_another_network_or_other_data_and_accepts_the_start_or_the_returned_one(monkeypatch):
+    params, X, y, _, cut, history, settings = interrupted_run(monkeypatch)
+    other = nn.init_params([3, 6, 1], "tanh", "linear", seed=1)
+    with pytest.raises(ValueError, match="resume continues the network its history came with, but these params"):
+        nn.train(other, X, y, **settings, resume=history)
+    with pytest.raises(ValueError, match="resume continues a run on its own data, but X, y or the validation"):
+        nn.train(cut, X[::-1], y[::-1], **settings, resume=history)
+    with pytest.raises(ValueError, match="resume continues a run on its own data"):
+        nn.train(cut, X, y + 1, **settings, resume=history)
+    from_start, _ = nn.train(params, X, y, **settings, resume=history)
+    from_cut, _ = nn.train(cut, X, y, **settings, resume=history)  # a history can be resumed twice
+    assert all(np.array_equal(from_start[k], from_cut[k]) for k in arrays(cut))
+
+
+def test_a_cosine_run_resumed_to_another_total_is_refused_with_the_fix(monkeypatch):
+    params, X, y, _, cut, history, settings = interrupted_run(monkeypatch, at=10, schedule="cosine")
+    with pytest.raises(ValueError, match=r"cosine schedule decays its lr to 0 over 6 epochs, and resume keeps "
+                                         r"that schedule, so epochs must stay 6"):
+        nn.train(cut, X, y, **{**settings, "epochs": 12}, resume=history)
+    resumed, _ = nn.train(cut, X, y, **settings, resume=history)  # to its own total, it goes on exactly
+    whole, _ = nn.train(params, X, y, **settings)
+    assert all(np.array_equal(resumed[k], whole[k]) for k in arrays(whole))
+    finished, finished_history = nn.train(params, X, y, **settings)
+    with pytest.raises(ValueError, match="cosine schedule"):  # a finished cosine run has nothing to resume
+        nn.train(finished, X, y, **{**settings, "epochs": 12}, resume=finished_history)
+
+
+def test_an_early_stopped_run_resumes_only_with_a_larger_patience_and_then_as_one_run_with_it():
+    X, y, validation = offset_regression(seed=1)
+    params = nn.init_params([3, 12, 1], "tanh", "linear", seed=0)
+    settings = dict(epochs=300, lr=0.05, batch_size=8, seed=0, log_every=None, validation=validation)
+    stopped, history = nn.train(params, X, y, patience=2, **settings)
+    assert history["ended"].startswith("stopped early") and len(history["loss"]) < 300
+    assert stopped["epochs"] == history["best_epoch"]  # the epochs of the weights returned, not of the run
+    with pytest.raises(ValueError, match=r"this run stopped early at epoch \d+: .* Resume with a larger patience"):
+        nn.train(stopped, X, y, patience=2, **settings, resume=history)
+    with pytest.raises(ValueError, match="patience must be as it was"):
+        nn.train(stopped, X, y, patience=1, **settings, resume=history)
+    resumed, resumed_history = nn.train(stopped, X, y, patience=6, **settings, resume=history)
+    whole, whole_history = nn.train(params, X, y, patience=6, **settings)
+    same_run(resumed, resumed_history, whole, whole_history)
+
+
+def test_a_saved_early_stopped_network_counts_the_epochs_of_its_weights(tmp_path):
+    X, y, validation = offset_regression(seed=1)
+    stopped, history = nn.train(nn.init_params([3, 12, 1], "tanh", "linear", seed=0), X, y, epochs=300, lr=0.05,
+                                batch_size=8, seed=0, log_every=None, validation=validation, patience=2)
+    nn.save_params(tmp_path / "net.npz", stopped)
+    assert nn.load_params(tmp_path / "net.npz")["epochs"] == history["best_epoch"] < len(history["loss"])
+
+
+def test_a_second_ctrl_c_stops_train_at_once_and_returns_nothing(monkeypatch):
+    X, y, _ = offset_regression()
+    calls, real = [0], nn._backward
+
+    def backward(params, cache, Y):
+        calls[0] += 1
+        if calls[0] == 3:
+            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(params, cache, Y)
+
+    monkeypatch.setattr(nn, "_backward", backward)
+    with pytest.raises(KeyboardInterrupt):
+        nn.train(nn.init_params([3, 6, 1], "tanh", "linear", seed=0), X, y, epochs=6, log_every=None)
+    assert calls[0] == 3 and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_ctrl_c_while_train_finishes_is_reported_and_the_run_is_whole(monkeypatch):
+    X, y, _ = offset_regression()
+    real = nn._finish
+
+    def finish_interrupted(*args):
+        os.kill(os.getpid(), signal.SIGINT)  # arrives after the last step, while train folds and checks
+        return real(*args)
+
+    monkeypatch.setattr(nn, "_finish", finish_interrupted)
+    params = nn.init_params([3, 6, 1], "tanh", "linear", seed=0)
+    with pytest.warns(nn.TrainingInterrupted, match="Ctrl-C came as train was finishing; the run is complete"):
+        trained, history = nn.train(params, X, y, epochs=6, seed=0, log_every=None)
+    monkeypatch.setattr(nn, "_finish", real)
+    whole, _ = nn.train(params, X, y, epochs=6, seed=0, log_every=None)
+    assert all(np.array_equal(trained[k], whole[k]) for k in arrays(whole)) and not history["interrupted"]
+
+
+@pytest.mark.parametrize("answer", [0.93, 1, "stop", np.array([True])])
+def test_a_callback_that_returns_anything_but_none_or_a_bool_is_refused_at_once(answer):
+    X, y = separable()
+    with pytest.raises(ValueError, match=r"the callback returned .* after epoch 1; it must return True to stop"):
+        nn.train(nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0), X, y, epochs=5, log_every=None,
+                 callback=lambda epoch, history, params: answer)
+
+
+def test_an_output_on_a_small_scale_that_learned_nothing_is_named_beside_one_that_learned():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((400, 3))
+    Y = np.column_stack([1000 * (X[:, 0] - X[:, 1]), 1e-3 * rng.standard_normal(400)])  # the second is noise
+    params = nn.init_params([3, 8, 2], "tanh", "linear", seed=0)
+    with pytest.warns(nn.ScaleWarning, match="output 1's training loss .* is no better than predicting a constant"):
+        nn.train(params, X, Y, epochs=20, standardize=False, lr=0.01, seed=0, log_every=None)
+
+
+def test_a_huge_l2_that_learns_nothing_is_named_in_the_warning():
+    X, y = separable()
+    with pytest.warns(nn.ScaleWarning, match=r"l2=1 is large: it pulls every weight to 0 harder than the data"):
+        nn.train(nn.init_params([3, 8, 1], "tanh", "sigmoid", seed=0), X, y, epochs=20, l2=1.0, seed=0,
+                 log_every=None)
