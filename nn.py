@@ -5,13 +5,13 @@ The whole algorithm, in the notation of README.md. Samples are rows, as in sciki
 layer l = 1..D has weights W_l (n_{l-1}, n_l) and a bias b_l (n_l,). The loss is L; dX means dL/dX
 and has the shape of X; Y is (n, k) with k = n_D outputs.
 
-    forward    A_0 = X
+    forward    A_0 = X, or (X - x_mean) / x_std for a network train returned (it learned on that)
                Z_l = A_{l-1} @ W_l + b_l                  (n, n_l), b_l added to every row
                A_l = g(Z_l) for l < D                     g: identity, relu, tanh or sigmoid
                Y_hat = out(Z_D)                           out: linear, sigmoid or softmax
     loss       from the logits Z_D, so that it is exact however saturated the outputs are:
                linear   L = 1/(n k) sum (Z_D - Y)^2                        (mean squared error)
-               sigmoid  L = 1/(n k) sum [softplus(Z_D) - Y Z_D]            (binary cross-entropy)
+               sigmoid  L = 1/(n k) sum [Y softplus(-Z_D) + (1 - Y) softplus(Z_D)]  (cross-entropy)
                softmax  L = -1/n sum Y (Z_D - logsumexp(Z_D))              (cross-entropy)
     backward   dZ_D = 2 (Y_hat - Y) / (n k)  |  (Y_hat - Y) / (n k)  |  (Y_hat - Y) / n
                dW_l = A_{l-1}.T @ dZ_l        db_l = dZ_l summed over the rows (the samples)
@@ -136,10 +136,9 @@ def param_keys(params):
 
 
 def _standardise(params, X):
-    """X as the first layer takes it. A network that train returned carries the mean and spread of
-    each column of its training data (x_mean, x_std) and learned on (X - x_mean) / x_std; that is
-    computed in X's own precision (float64) and only then rounded to the weights' dtype, so that a
-    column far from 0 (a time stamp) keeps its digits. Other networks take X as it is."""
+    """X as the first layer takes it: a network that train returned learned on (X - x_mean) / x_std,
+    computed here in X's precision (float64) before the weights' dtype, so that a column far from 0
+    (a time stamp) keeps its digits. Other networks take X as it is."""
     if "x_mean" not in params:
         return X
     return ((X - params["x_mean"]) / params["x_std"]).astype(params["W1"].dtype, copy=False)
@@ -162,8 +161,9 @@ def _loss(Z, Y, output):
     """The mean loss of the last layer's pre-activations Z (n, k) against the targets Y (n, k).
 
     From the logits Z rather than from Y_hat = out(Z), so that no log ever meets a 0:
-      sigmoid: -y log s(z) - (1 - y) log(1 - s(z)) = softplus(z) - y z, as log s(z) = -softplus(-z),
-               log(1 - s(z)) = -softplus(z) and softplus(-z) = softplus(z) - z;
+      sigmoid: -y log s(z) - (1 - y) log(1 - s(z)) = y softplus(-z) + (1 - y) softplus(z), as
+               log s(z) = -softplus(-z) and log(1 - s(z)) = -softplus(z); two terms of one sign, so
+               a loss near 0 (a confident, right output) keeps its digits;
       softmax: log p_c = z_c - logsumexp(z), and logsumexp(z) = max(z) + log sum_c e^(z_c - max(z)).
     Both are exact at any saturation: a confident wrong logit of 1e4 costs 1e4, not infinity.
     """
@@ -171,7 +171,7 @@ def _loss(Z, Y, output):
     if output == "linear":
         return float(((Z - Y) ** 2).sum()) / (n * k)
     if output == "sigmoid":
-        return float((np.logaddexp(0, Z) - Y * Z).sum()) / (n * k)  # softplus(z) = log(1 + e^z)
+        return float((Y * np.logaddexp(0, -Z) + (1 - Y) * np.logaddexp(0, Z)).sum()) / (n * k)  # softplus(z) = log(1 + e^z)
     shifted = Z - Z.max(axis=1, keepdims=True)
     log_P = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log-softmax (n, k)
     return float(-(Y * log_P).sum()) / n  # each row of Y is one-hot: only the true class counts
@@ -270,15 +270,22 @@ def _plain_train(params, X, Y, *, epochs, lr, batch_size, optimizer="adam", mome
 
 def _gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
     """{key: the largest error of backward against the slope (L(theta + h) - L(theta - h)) / 2h}, over
-    max_per_key entries of each W_l, b_l: about 0 is right, above 1e-6 a bug (gradient_check says more)."""
+    max_per_key entries of each W_l, b_l: about 0 is right, above 1e-6 a bug (gradient_check says more).
+    With ReLU, a sample whose units switch on or off between theta - h and theta + h sits on the kink
+    at 0, where there is no slope: for that entry, both slopes are taken without it."""
     D, output = depth(params), params["output"]
     _, cache = _forward(params, X)
-    base, analytic = _loss(cache[f"Z{D}"], Y, output), _backward(params, cache, Y)
-    noise = 16 * np.finfo(np.float64).eps * abs(base) / h  # how far rounding alone can move a slope
-    if not math.isfinite(base) or noise > 1e-2 * max(float(np.abs(g).max()) for g in analytic.values()):
+    Z = cache[f"Z{D}"]
+    base, analytic = _loss(Z, Y, output), _backward(params, cache, Y)
+    # How far rounding alone can move a slope: eps times L, plus Z's own rounding (eps |z|) times
+    # dL/dz (about |Y_hat - Y|), plus a softmax's log(1 + tiny), all over h.
+    error = np.abs(Z).max(axis=1) * np.abs(cache[f"A{D}"] - Y).max(axis=1)
+    noise = 16 * np.finfo(np.float64).eps * (abs(base) + float(error.mean()) + (output == "softmax")) / h
+    largest = max(float(np.abs(g).max()) for g in analytic.values())
+    if not math.isfinite(base) or noise > 1e-2 * largest > 0:
         raise ValueError(f"the loss ({base:.3g}) is not finite, or so large beside its slopes that rounding "
                          "swamps them: check on standardised data, or with a larger h")
-    rng, errors = np.random.default_rng(seed), {}
+    rng, errors, on_rows = np.random.default_rng(seed), {}, {}
     for key in analytic:
         value = params[key]
         indices = list(np.ndindex(value.shape))
@@ -292,18 +299,24 @@ def _gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
             _, up = _forward({**params, key: shifted}, X)
             shifted[index] = value[index] - h
             _, down = _forward({**params, key: shifted}, X)
-            if params["hidden"] == "relu" and any(((up[f"A{l}"] > 0) != (down[f"A{l}"] > 0)).any()
-                                                  for l in range(1, D)):
-                continue  # the two runs straddle ReLU's kink: no slope there to compare with
-            numeric = (_loss(up[f"Z{D}"], Y, output) - _loss(down[f"Z{D}"], Y, output)) / (2 * h)
+            rows, a = slice(None), analytic[key][index]
+            if params["hidden"] == "relu" and D > 1:  # per sample: did any unit switch?
+                kink = np.any([((up[f"A{l}"] > 0) != (down[f"A{l}"] > 0)).any(axis=1) for l in range(1, D)], axis=0)
+                if kink.all():
+                    continue  # every sample straddles the kink: no slope to compare
+                if kink.any():  # backward on the other samples alone (once for each such set)
+                    rows = np.flatnonzero(~kink)
+                    if rows.tobytes() not in on_rows:
+                        on_rows[rows.tobytes()] = _backward(params, _forward(params, X[rows])[1], Y[rows])
+                    a = on_rows[rows.tobytes()][key][index]
+            numeric = (_loss(up[f"Z{D}"][rows], Y[rows], output) - _loss(down[f"Z{D}"][rows], Y[rows], output)) / (2 * h)
             if not math.isfinite(numeric):
                 raise ValueError(f"a finite difference of {key} is {numeric}: the loss overflows near these params")
-            a = analytic[key][index]
             off = max(0.0, abs(a - numeric) - noise)  # beyond what rounding can explain
             worst, checked = max(worst, off / max(abs(a) + abs(numeric), floor)), checked + 1
         if not checked:
-            raise ValueError(f"every entry of {key} tried moves a ReLU unit across its kink at 0 for these "
-                             "samples, so none could be checked: use other samples")
+            raise ValueError(f"every entry of {key} tried moves a ReLU unit of every sample across its kink at 0, "
+                             "so none could be checked: use other samples")
         errors[key] = float(worst)
     return errors
 
@@ -407,9 +420,10 @@ def gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
     """
     _check_params(params)
     h = _check_positive(h, "h")
-    if h > 0.1:
-        raise ValueError(f"h must be small, as the slope is taken over [theta - h, theta + h]; got {h!r} "
-                         "(the default 1e-5 suits float64)")
+    if h > 3e-5:  # the slope's own error, about h^2 times the loss's curvature, would pass 1e-6
+        raise ValueError(f"h must be at most 3e-5: the slope over [theta - h, theta + h] errs by about h^2, which "
+                         f"beyond that can pass the 1e-6 a right gradient stays under; got {h!r} (the default "
+                         "1e-5 suits float64)")
     if max_per_key is not None:
         max_per_key = _check_positive(max_per_key, "max_per_key", integer=True)
     params = {key: (value.astype(np.float64) if key in param_keys(params) else value)
@@ -1029,7 +1043,8 @@ def _losses_per_output(Z, Y, output):
         return ((Z - Y) ** 2).mean(axis=0), Y.var(axis=0)
     if output == "sigmoid":
         q = np.clip(p, 1e-12, 1 - 1e-12)
-        return (np.logaddexp(0, Z) - Y * Z).mean(axis=0), -(p * np.log(q) + (1 - p) * np.log(1 - q))
+        return (Y * np.logaddexp(0, -Z) + (1 - Y) * np.logaddexp(0, Z)).mean(axis=0), \
+            -(p * np.log(q) + (1 - p) * np.log(1 - q))
     return [_loss(Z, Y, output)], [float(-np.sum(p * np.log(np.clip(p, 1e-12, 1))))]
 
 

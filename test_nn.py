@@ -1920,18 +1920,17 @@ def test_gradient_check_passes_the_correct_gradients_of_the_seed_78_network_what
     assert all(error < 1e-6 for _, error in worst.values()), worst
 
 
-def test_gradient_check_skips_entries_on_relus_kink_and_says_so_when_none_is_left(monkeypatch):
+def test_gradient_check_leaves_out_only_the_samples_on_relus_kink_and_says_so_when_none_is_left(monkeypatch):
     params = nn.init_params([3, 5, 4, 2], "relu", "linear", seed=0)  # zero biases, as init_params makes them
     rng = np.random.default_rng(0)
     X, Y = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
     X[0] = 0.0  # every first-layer pre-activation of this sample is exactly 0: ReLU's kink
-    with pytest.raises(ValueError, match=r"every entry of b\d tried moves a ReLU unit across its kink"):
-        nn.gradient_check(params, X, Y)  # no bias entry can be checked on these samples: not a pass
-    params["b1"] += 0.1  # off the kink: W1's entries times the zero row never move it, the rest are checked
-    errors = nn.gradient_check(params, X, Y)
-    assert max(errors.values()) < 1e-6, errors
+    errors = nn.gradient_check(params, X, Y)  # each entry is checked on the samples off the kink
+    assert set(errors) == set(arrays(params)) and max(errors.values()) < 1e-6, errors
     monkeypatch.setitem(nn.HIDDEN, "relu", (nn.relu, WRONG_DERIVATIVES["relu"]))  # a wrong derivative is
     assert nn.gradient_check(params, X, Y)["W1"] > 1e-3  # still caught on the same data
+    with pytest.raises(ValueError, match=r"every entry of b\d tried moves a ReLU unit of every sample across"):
+        nn.gradient_check(params, X[:1], Y[:1])  # the kink's sample alone: no slope anywhere, not a pass
 
 
 def test_a_failed_save_leaves_the_earlier_file_as_it_was_and_no_stray_file(tmp_path, monkeypatch):
@@ -2042,7 +2041,7 @@ def test_part_1_copied_alone_into_a_file_trains_a_network_to_a_held_out_target(t
     with open(nn.__file__) as source:
         text = source.read()
     part_1 = text[:text.index("\n# Part 2")]
-    assert len(part_1.splitlines()) <= 320
+    assert len(part_1.splitlines()) <= 340
     script = part_1 + '''
 
 rng = np.random.default_rng(0)
@@ -2382,10 +2381,11 @@ def test_sanity_check_fails_a_wrong_loss_line_that_backward_cannot_see():
     X, y = load_breast_cancer(return_X_y=True)
     with open(os.path.join(HERE, "nn.py")) as source:
         text = source.read()
-    right = "return float((np.logaddexp(0, Z) - Y * Z).sum()) / (n * k)"
-    assert text.count(right) == 1  # the sigmoid output's loss line, whose sign the bug flips
+    right = "return float((Y * np.logaddexp(0, -Z) + (1 - Y) * np.logaddexp(0, Z)).sum()) / (n * k)"
+    assert text.count(right) == 1  # the sigmoid output's loss line, whose two classes the bug swaps
     bugged = {"__name__": "bugged_nn"}
-    exec(compile(text.replace(right, right.replace("- Y * Z", "+ Y * Z")), "bugged_nn.py", "exec"), bugged)
+    wrong = right.replace("(0, -Z) + (1 - Y) * np.logaddexp(0, Z)", "(0, Z) + (1 - Y) * np.logaddexp(0, -Z)")
+    exec(compile(text.replace(right, wrong), "bugged_nn.py", "exec"), bugged)
     verdicts = bugged["sanity_check"](bugged["init_params"]([30, 8, 1], "relu", "sigmoid", seed=0), X, y, show=False)
     assert verdicts["initial loss"] is False
     healthy = nn.sanity_check(nn.init_params([30, 8, 1], "relu", "sigmoid", seed=0, dtype=np.float32), X, y,
@@ -2672,3 +2672,44 @@ def test_a_huge_l2_that_learns_nothing_is_named_in_the_warning():
     with pytest.warns(nn.ScaleWarning, match=r"l2=1 is large: it pulls every weight to 0 harder than the data"):
         nn.train(nn.init_params([3, 8, 1], "tanh", "sigmoid", seed=0), X, y, epochs=20, l2=1.0, seed=0,
                  log_every=None)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_readmes_gradient_check_with_relu_checks_every_key_and_catches_a_planted_relu_derivative(seed, monkeypatch):
+    params = nn.init_params([3, 5, 4, 2], "relu", "linear", seed=seed)  # zero biases: samples sit on the kink
+    rng = np.random.default_rng(seed)
+    X, Y = rng.standard_normal((6, 3)), rng.standard_normal((6, 2))
+    errors = nn.gradient_check(params, X, Y)
+    assert set(errors) == set(arrays(params)) and max(errors.values()) < 1e-6, errors
+    monkeypatch.setitem(nn.HIDDEN, "relu", (nn.relu, WRONG_DERIVATIVES["relu"]))
+    assert max(nn.gradient_check(params, X, Y).values()) > 1e-3
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_gradient_check_passes_a_right_backward_on_confident_right_outputs(output):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 3))
+    k = N_OUT[output]
+    params = nn.init_params([3, 4, k], "tanh", output, seed=0)
+    params["W1"][:] = 0
+    params["W1"][0] = 5  # every hidden unit is about +-1 by the sign of x_1
+    params["W2"][:] = np.linspace(-8, 8, k)  # logits of about +-8 k: outputs within 1e-7 of their targets
+    Z = np.tanh(5 * X[:, :1]) * np.linspace(-8, 8, k) * 4
+    Y = (Z > 0).astype(float) if output == "sigmoid" else np.argmax(Z, axis=1)
+    errors = nn.gradient_check(params, X, Y)
+    assert max(errors.values()) < 1e-6, errors
+
+
+def test_gradient_check_refuses_an_h_whose_own_error_would_fail_a_right_backward():
+    params, X, Y = make_problem("tanh", "sigmoid", DEPTHS["three hidden layers"])
+    assert max(nn.gradient_check(params, X, Y, h=3e-5).values()) < 1e-6
+    with pytest.raises(ValueError, match=r"h must be at most 3e-5: the slope over \[theta - h, theta \+ h\] errs by "
+                                         r"about h\^2"):
+        nn.gradient_check(params, X, Y, h=1e-4)
+
+
+def test_gradient_check_of_a_network_whose_gradients_are_all_zero_reports_them_right():
+    params = nn.init_params([3, 4, 1], "tanh", "linear", seed=0)
+    X, y = np.zeros((5, 3)), np.zeros(5)  # zero inputs, zero biases, zero targets: every gradient is 0
+    errors = nn.gradient_check(params, X, y)
+    assert max(errors.values()) == 0.0
