@@ -1821,12 +1821,49 @@ def test_the_sanity_check_sees_targets_in_any_units_as_train_does_standardised(c
     assert standardised.splitlines()[0] == "PASS  initial loss: 1.166 against 1, the variance of standardised targets"
 
 
-def test_the_sanity_check_fails_a_planted_wrong_gradient_and_points_at_backward(capsys, monkeypatch):
+def test_the_sanity_check_fails_a_planted_wrong_hidden_derivative_and_names_g_prime(capsys, monkeypatch):
     monkeypatch.setitem(nn.HIDDEN, "tanh", (np.tanh, lambda A: 1 - A))  # tanh' written wrong
     results = nn.sanity_check(*sanity_problem())
     assert results["gradients"] is False
     line = capsys.readouterr().out.splitlines()[3]
-    assert line.startswith("FAIL  gradients") and "backward disagrees with the loss" in line
+    assert line.startswith("FAIL  gradients") and "the last layer is right and the layers below it are not" in line
+    assert "the hidden derivative g' of 'tanh' (HIDDEN)" in line
+
+
+def test_the_sanity_check_points_at_backward_when_the_last_layer_is_wrong_too(capsys, monkeypatch):
+    real = nn._backward
+
+    def db_averaged(params, cache, Y):  # every layer's db divided by n: the last layer is wrong too
+        grads = real(params, cache, Y)
+        return {key: value / len(Y) if key[0] == "b" else value for key, value in grads.items()}
+
+    monkeypatch.setattr(nn, "_backward", db_averaged)
+    results = nn.sanity_check(*sanity_problem())
+    line = capsys.readouterr().out.splitlines()[3]
+    assert results["gradients"] is False and "backward disagrees with the loss from b" in line
+
+
+def test_the_sanity_check_of_a_trained_network_checks_that_it_beats_chance(capsys):
+    X, y = load_breast_cancer(return_X_y=True)
+    trained, _ = nn.train(nn.init_params([30, 8, 1], "relu", "sigmoid", seed=0), X, y, epochs=100, seed=0,
+                          log_every=None)
+    assert all(nn.sanity_check(trained, X, y).values())
+    assert "this network has been trained (100 epochs), so it must be below chance" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("case", ["constant X", "constant y", "one sample, ReLU on its kink"])
+def test_the_sanity_check_reports_legal_data_that_leave_nothing_to_check_instead_of_raising(case, capsys):
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((50, 3)), rng.standard_normal(50)
+    if case == "constant X":
+        X = np.ones((50, 3))
+    elif case == "constant y":
+        y = np.zeros(50)
+    else:
+        X, y = np.ones((1, 3)), np.ones(1)
+    results = nn.sanity_check(nn.init_params([3, 4, 1], "relu", "linear", seed=0), X, y)
+    printed = capsys.readouterr().out
+    assert None in results.values() and "SKIP" in printed and False not in results.values(), printed
 
 
 def test_the_loss_curve_is_plain_ascii_with_both_losses_on_a_log_scale():
@@ -2713,3 +2750,13 @@ def test_gradient_check_of_a_network_whose_gradients_are_all_zero_reports_them_r
     X, y = np.zeros((5, 3)), np.zeros(5)  # zero inputs, zero biases, zero targets: every gradient is 0
     errors = nn.gradient_check(params, X, y)
     assert max(errors.values()) == 0.0
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf])
+def test_a_non_finite_weight_behind_a_saturated_unit_is_refused_by_forward_and_predict(bad):
+    params = nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0)
+    params["W1"][0, 0] = bad  # tanh(+-inf) = +-1: the outputs stay finite, the network is broken
+    X = np.random.default_rng(0).standard_normal((5, 3))
+    for call in (lambda: nn.forward(params, X), lambda: nn.predict({**params, "epochs": 1}, X)):
+        with pytest.raises(ValueError, match=r"params\['W1'\] contains NaN or infinity"):
+            call()
