@@ -2760,3 +2760,22 @@ def test_a_non_finite_weight_behind_a_saturated_unit_is_refused_by_forward_and_p
     for call in (lambda: nn.forward(params, X), lambda: nn.predict({**params, "epochs": 1}, X)):
         with pytest.raises(ValueError, match=r"params\['W1'\] contains NaN or infinity"):
             call()
+
+
+def guide_code(start):
+    """The ```python block of docs/guide.md that begins with the line `start`."""
+    text = guide_text()
+    block = text[text.index("```python\n" + start) + len("```python\n"):]
+    return block[:block.index("```")]
+
+
+def test_the_guides_resume_blocks_run_as_pasted_and_print_what_they_say(tmp_path, capsys, monkeypatch):
+    first = guide_code("import numpy as np")
+    data = first[:first.index("params = nn.init_params")]  # the first model's data
+    resume, keep = guide_code("def press_ctrl_c("), guide_code("import pickle")
+    monkeypatch.chdir(tmp_path)
+    with pytest.warns(nn.TrainingInterrupted, match="interrupted"):
+        exec(compile(data + resume + keep, "guide.md", "exec"), {})
+    assert capsys.readouterr().out.splitlines() == ["True 57", "True", "300"]
+    for code, shown in ((resume, "# True 57"), (resume, "# True: as if never stopped"), (keep, "# 300")):
+        assert shown in code
