@@ -21,7 +21,7 @@ and has the shape of X; Y is (n, k) with k = n_D outputs.
 How the file reads. Part 1 is a whole network and nothing else: copied alone into a file, it
 trains (_plain_train) and predicts (_forward(params, X)[0]) with NumPy alone. Part 2 puts the same
 functions behind checks of their inputs. Part 3 trains for real: `train` is Part 1's loop made fast
-and safe (your raw data in, standardised inside and folded into the weights; validation, early
+and safe (your raw data in, standardised inside with statistics the network keeps; validation, early
 stopping, Ctrl-C, resuming, cache-sized optimizer steps), then the log, a look inside a network
 and a sanity check. Part 4 uses a trained network: predict, save, load. Part 5 checks inputs at
 the boundary.
@@ -105,6 +105,8 @@ def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, ini
                          "or output='sigmoid' with 1 output for two classes")
     if dtype not in (np.float32, np.float64, "float32", "float64"):
         raise ValueError(f"dtype must be np.float64 or np.float32; got {dtype!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (type(None), int, np.integer, np.random.Generator)):
+        raise ValueError(f"seed must be an int, None or a np.random.Generator; got {seed!r}")
     rng = np.random.default_rng(seed)
     params = {"hidden": hidden, "output": output}
     for l in range(1, len(sizes)):
@@ -563,6 +565,8 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
 # history["state"]; resume copies its arrays, so one history can be resumed more than once.
 
 _RUN_SETTINGS = ("batch_size", "optimizer", "momentum", "lr", "l2", "schedule", "standardize", "seed")
+_RUN_RECORD = ("theta", "m", "v", "t", "rng", "at", "partial", "best", "best_loss", "best_epoch", "stopped", "stats",
+               "epochs_before", "settings", "samples", "cosine_epochs", "data", "networks")
 
 
 def _start_run(params, data, s, resume):
@@ -587,7 +591,8 @@ def _start_run(params, data, s, resume):
 def _restored_run(resume, params, data, s):
     """resume's record, checked against this call and copied: a refusal names what differs and the fix."""
     state = resume.get("state") if isinstance(resume, dict) else None
-    if not isinstance(state, dict) or "settings" not in state or not isinstance(resume.get("loss"), list):
+    if not isinstance(state, dict) or set(state) != set(_RUN_RECORD) or not isinstance(resume.get("loss"), list) \
+            or not isinstance(state["settings"], dict) or set(state["settings"]) != set(_RUN_SETTINGS + ("patience",)):
         raise ValueError("resume must be the history that train returned for the run to continue")
     fresh = ("To train on differently, start afresh from the returned network (a warm start): "
              "nn.train(params, X, y, ...) without resume")
@@ -687,6 +692,16 @@ def _into_network(data, stats, net):
     _batches, which applies `inputs` (the statistics, or {} for nothing more to do)."""
     dtype, X, Y = net["W1"].dtype, data["X"], data["Y"]
     inputs = {} if stats is None else {"x_mean": stats["x_mean"], "x_std": stats["x_std"], "W1": net["W1"]}
+    for name, A in (("X", X), ("X_val", data["X_val"])) if stats is not None else ():
+        if A is None:
+            continue
+        with np.errstate(over="ignore", invalid="ignore"):  # the largest standardised value of each column
+            extreme = np.maximum(np.abs(A.max(axis=0) - stats["x_mean"]), np.abs(A.min(axis=0) - stats["x_mean"]))
+            fits = (extreme / stats["x_std"] < np.finfo(dtype).max / 1e3).all()
+        if not fits:
+            raise ValueError(f"{name}, standardised with the statistics this network was trained with, goes beyond "
+                             f"{np.dtype(dtype).name}'s range: it is on another scale from that data. Pass data "
+                             "in the same units, or train a fresh network on these (nn.init_params)")
     y_stats = stats if stats is not None and "y_mean" in stats else {"y_mean": 0.0, "y_std": 1.0}
     scale_y = lambda A: ((A - y_stats["y_mean"]) / y_stats["y_std"]).astype(dtype, copy=False)
     validation = None
@@ -1496,7 +1511,7 @@ def _check_headers(headers, path):
 # Each check is cheap (shapes, one pass for finiteness) and says what it got, what it expected and,
 # where it can, how to fix it. Nothing here changes the math.
 
-_STAT_KEYS = ("x_mean", "x_std", "y_mean", "y_std")  # what train folded into the network
+_STAT_KEYS = ("x_mean", "x_std", "y_mean", "y_std")  # the statistics a network from train carries
 _EXTRA_KEYS = ("epochs", "feature_names") + _STAT_KEYS  # what a network carries beside its arrays
 
 
@@ -1555,7 +1570,7 @@ def _check_params(params, where="params"):
         raise ValueError(f"{where}: epochs must be the count of epochs trained, an integer >= 0; got {epochs!r:.80}")
     if ("x_mean" in params) != ("x_std" in params) or ("y_mean" in params) != ("y_std" in params) or \
             ("y_mean" in params and "x_mean" not in params):
-        raise ValueError(f"{where}: the statistics train folds in come in pairs (x_mean with x_std, "
+        raise ValueError(f"{where}: the statistics train keeps come in pairs (x_mean with x_std, "
                          "y_mean with y_std); keep both or neither")
     return D
 
@@ -1841,6 +1856,11 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
     X = _check_X(X, params, dtype=dtype)
     column_y = np.ndim(Y) == 2 and np.shape(Y)[1] == 1 and params["output"] != "softmax"
     Y = _check_Y(Y, params, X.shape[0], dtype=dtype)
+    largest = np.finfo(params["W1"].dtype).max / 1e3  # the network's outputs are in y's units, of its dtype
+    if np.abs(Y).max() > largest:
+        raise ValueError(f"Y has values up to {np.abs(Y).max():.3g}, too large for the outputs of a "
+                         f"{params['W1'].dtype} network (at most about {largest:.0e}): divide y by a power of ten"
+                         + (", or use a float64 network" if params["W1"].dtype == np.float32 else ""))
     s = {"epochs": _check_positive(epochs, "epochs", integer=True), "lr": _check_positive(lr, "lr"),
          "optimizer": optimizer, "momentum": momentum, "schedule": schedule, "l2": l2, "seed": seed,
          "standardize": bool(standardize), "callback": callback,
@@ -1862,8 +1882,7 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
                          "average of the gradient (beta1), so leave momentum at 0 with 'adam'")
     if schedule not in (None, "cosine"):
         raise ValueError(f"schedule must be None or 'cosine'; got {schedule!r}")
-    if seed is not None and not isinstance(seed, (int, np.integer, np.random.Generator)) \
-            or isinstance(seed, (bool, np.bool_)):
+    if isinstance(seed, bool) or not isinstance(seed, (type(None), int, np.integer, np.random.Generator)):
         raise ValueError(f"seed must be an int, None or a np.random.Generator; got {seed!r}")
     if callback is not None and not callable(callback):
         raise ValueError(f"callback must be a function callback(epoch, history, params) or None; "

@@ -2779,3 +2779,40 @@ def test_the_guides_resume_blocks_run_as_pasted_and_print_what_they_say(tmp_path
     assert capsys.readouterr().out.splitlines() == ["True 57", "True", "300"]
     for code, shown in ((resume, "# True 57"), (resume, "# True: as if never stopped"), (keep, "# 300")):
         assert shown in code
+
+
+@pytest.mark.parametrize("call", ["init_params", "train"])
+def test_a_seed_that_is_no_seed_is_named(call):
+    X, y = separable()
+    with pytest.raises(ValueError, match=r"seed must be an int, None or a np.random.Generator; got 'abc'"):
+        if call == "init_params":
+            nn.init_params([3, 4, 1], "tanh", "sigmoid", seed="abc")
+        else:
+            nn.train(nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0), X, y, epochs=1, seed="abc", log_every=None)
+
+
+def test_targets_beyond_a_float32_networks_outputs_are_refused_with_the_fix():
+    X = np.random.default_rng(0).standard_normal((20, 2))
+    params = nn.init_params([2, 3, 1], "tanh", "linear", seed=0, dtype=np.float32)
+    with pytest.raises(ValueError, match=r"Y has values up to 1e\+38, too large for the outputs of a float32 network"
+                                         r".*divide y by a power of ten, or use a float64 network"):
+        nn.train(params, X, np.full(20, 1e38) * np.sign(X[:, 0]), epochs=1, log_every=None)
+
+
+def test_a_warm_start_on_data_that_its_statistics_blow_beyond_float32_is_refused():
+    rng = np.random.default_rng(0)
+    X = rng.normal(0, 1e-40, (30, 2))  # a spread of 1e-40: data in other units would standardise to 1e40
+    params = nn.init_params([2, 3, 1], "tanh", "linear", seed=0, dtype=np.float32)
+    first, _ = nn.train(params, X, rng.standard_normal(30), epochs=1, log_every=None)
+    with pytest.raises(ValueError, match=r"X, standardised with the statistics this network was trained with, goes "
+                                         r"beyond float32's range"), pytest.warns(nn.ScaleWarning):
+        nn.train(first, rng.normal(0, 1, (30, 2)), rng.standard_normal(30), epochs=1, log_every=None)
+
+
+def test_resume_refuses_a_history_whose_record_is_not_one_train_made():
+    X, y = separable()
+    params = nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0)
+    trained, history = nn.train(params, X, y, epochs=2, log_every=None)
+    broken = {**history, "state": {**history["state"], "settings": {"lr": 0.003}}}
+    with pytest.raises(ValueError, match="resume must be the history that train returned for the run to continue"):
+        nn.train(trained, X, y, epochs=4, log_every=None, resume=broken)
