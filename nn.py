@@ -310,6 +310,7 @@ def _gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
 # the math, so the gradient checks below test exactly what training runs. Parts 2 to 5 also use the
 # standard library below; Part 1 needs only math and NumPy, so that it runs when copied alone.
 
+import contextlib  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
@@ -463,6 +464,25 @@ def _slices(params, keys, threads):
         offset += size
     share = -(-len(pieces) // threads)
     return [pieces[i:i + share] for i in range(0, len(pieces), share)]
+
+
+@contextlib.contextmanager
+def _blas_threads(threads):
+    """Within it, NumPy's matrix products (its BLAS) run on `threads` threads; on leaving, on as many as
+    before. Without threadpoolctl (installed with scikit-learn) it changes nothing.
+
+    Why train limits them: OpenBLAS's threads meet at the end of every product, so when another program
+    holds one of the cores, every product waits for that core's turn. On a 2-core machine with one other
+    busy process, an epoch took 20 s with NumPy's default of 2 threads and 0.8 s with 1; on a quiet one,
+    1 thread was as fast or faster, a mini-batch's products being too small to share (RESULTS.md).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # nn.py needs NumPy alone
+        yield
+        return
+    with threadpool_limits(limits=threads, user_api="blas"):
+        yield
 
 
 def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam", momentum=0.0,

@@ -436,11 +436,45 @@ def test_the_loss_from_logits_equals_the_loss_from_probabilities_where_both_are_
 def test_nn_imports_numpy_and_the_standard_library_only():
     with open(nn.__file__) as source:
         tree = ast.parse(source.read())
-    modules = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-               for alias in node.names}
-    modules |= {node.module.split(".")[0] for node in ast.walk(tree)
-                if isinstance(node, ast.ImportFrom) and node.module}
-    assert modules - sys.stdlib_module_names == {"numpy"}
+    optional = {id(node) for trying in ast.walk(tree) if isinstance(trying, ast.Try)  # try: import ... except ImportError
+                if any(isinstance(h.type, ast.Name) and h.type.id == "ImportError" for h in trying.handlers)
+                for statement in trying.body for node in ast.walk(statement)}
+
+    def imported(nodes):
+        names = {alias.name.split(".")[0] for node in nodes if isinstance(node, ast.Import) for alias in node.names}
+        return names | {node.module.split(".")[0] for node in nodes if isinstance(node, ast.ImportFrom) and node.module}
+    nodes = list(ast.walk(tree))
+    assert imported([node for node in nodes if id(node) not in optional]) - sys.stdlib_module_names == {"numpy"}
+    assert imported([node for node in nodes if id(node) in optional]) == {"threadpoolctl"}  # _blas_threads
+
+
+def test_nn_imports_and_trains_without_threadpoolctl(tmp_path):
+    import subprocess
+    script = ("import sys; sys.modules['threadpoolctl'] = None  # any import of it now raises ImportError\n"
+              "import numpy as np, nn\n"
+              "params, _ = nn.train(nn.init_params([2, 4, 1], 'tanh', 'linear', seed=0), np.eye(2), np.ones(2),"
+              " epochs=2, log_every=None)\n"
+              "with nn._blas_threads(1):\n    print(params['epochs'])\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=HERE, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.split() == ["2"], done.stderr
+
+
+def test_blas_threads_limits_the_matrix_products_inside_and_restores_them_after():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas():
+        return [pool["num_threads"] for pool in threadpoolctl.threadpool_info() if pool["user_api"] == "blas"]
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):  # so that 1 inside is a change
+        before = blas()
+        if not before or set(before) != {2}:
+            pytest.skip(f"NumPy's BLAS cannot be set to 2 threads here: {before}")
+        with nn._blas_threads(1):
+            assert set(blas()) == {1}
+        assert blas() == before
+        with pytest.raises(KeyboardInterrupt):  # restored however the block is left
+            with nn._blas_threads(1):
+                raise KeyboardInterrupt
+        assert blas() == before
 
 
 # Bad input: a ValueError that names the argument, what it got and what it expected
