@@ -6,6 +6,7 @@
     python bench/scale.py --threads 2      # nn.train(..., threads=2); default: nn.train's own (1)
     python bench/scale.py --blas 1         # nn.train and the floor inside nn._blas_threads(1) (issue 25)
     python bench/scale.py --busy           # with one other CPU-bound process running (started here)
+    python bench/scale.py --torch-threads 1  # PyTorch on 1 thread, matched with --blas 1
     pip install torch==2.13.0 scikit-learn # optional contenders; each is skipped, with a message, if missing
 
 The data has MNIST's shape and nothing of its content: X standard normal (n, 784), labels 0..9
@@ -21,7 +22,7 @@ backward, one Adam step (lr 1e-3, betas 0.9 and 0.999, eps 1e-8, no weight penal
                                --threads if given, else nn.train's default.
   PyTorch float64 / float32    a plain loop: torch.randperm per epoch, X[index] per batch,
                                nn.Sequential of Linear + ReLU, F.cross_entropy, torch.optim.Adam;
-                               torch.set_num_threads(the machine's cores).
+                               torch.set_num_threads(the machine's cores, or --torch-threads).
   scikit-learn                 MLPClassifier(solver="adam", batch_size=128, max_iter=1, alpha=0)
                                on float64 X (its ConvergenceWarning after one epoch is silenced).
   products alone               the floor: only the epoch's matrix products, per batch and layer
@@ -76,7 +77,7 @@ CONTENDERS = ["nn.train f64", "nn.train f32", "PyTorch f64", "PyTorch f32", "sci
 MEMORY_CONTENDERS = CONTENDERS[:5]  # the products' arrays are what they are: nothing to measure
 GOAL_FLOOR, GOAL_TORCH = 1.5, 1.0
 NN_OPTIONS = {}  # more keywords for nn.train: {"threads": --threads} when nn.train has the setting
-BLAS = {"threads": None}  # --blas: BLAS threads for nn.train and the products (None: as they are)
+BLAS = {"threads": None, "torch": None}  # --blas and --torch-threads (None: as they are, and the cores)
 SPIN = "import time\nend = time.time() + 3600\nwhile time.time() < end:\n    pass\n"  # --busy's process
 
 
@@ -257,6 +258,8 @@ def measure_memory(label, n, sizes):
         command += ["--threads", str(NN_OPTIONS["threads"])]
     if BLAS["threads"] is not None:
         command += ["--blas", str(BLAS["threads"])]
+    if BLAS["torch"] is not None:
+        command += ["--torch-threads", str(BLAS["torch"])]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         return None, done.stderr.strip().splitlines()[-1:]
@@ -298,7 +301,7 @@ def describe_machine(threads):
         lines.append("threadpoolctl: not installed")
     if have("torch"):
         import torch
-        torch.set_num_threads(os.cpu_count())
+        torch.set_num_threads(BLAS["torch"] or os.cpu_count())
         lines.append(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     else:
         lines.append("PyTorch: not installed, its columns are skipped (pip install torch==2.13.0)")
@@ -358,6 +361,7 @@ def main(argv=None):
     parser.add_argument("--blas", type=int, default=None,
                         help="BLAS threads for nn.train and the products, set with nn._blas_threads")
     parser.add_argument("--busy", action="store_true", help="time with one other CPU-bound process running")
+    parser.add_argument("--torch-threads", type=int, default=None, help="torch.set_num_threads (default: cores)")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # internal: one memory measurement
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--sizes", help=argparse.SUPPRESS)
@@ -371,11 +375,11 @@ def main(argv=None):
         NN_OPTIONS["threads"] = args.threads
     if args.blas is not None and (args.blas < 1 or not hasattr(nn, "_blas_threads")):
         parser.error("--blas takes 1 or more, with an nn.py that has _blas_threads (issue 25)")
-    BLAS["threads"] = args.blas
+    BLAS["threads"], BLAS["torch"] = args.blas, args.torch_threads
     if args.child:
         if have("torch"):
             import torch
-            torch.set_num_threads(os.cpu_count())
+            torch.set_num_threads(BLAS["torch"] or os.cpu_count())
         child(args.child, args.n, [int(s) for s in args.sizes.split(",")])
         return
     try:
