@@ -2,6 +2,7 @@
 
     python bench/busy.py                 # workloads 1 and 2 of bench/scale.py, a tenth of their samples
     python bench/busy.py --workloads 2,3 --full   # the whole workloads (minutes)
+    python bench/busy.py --batch 32      # nn.train's default batch size (bench/scale.py's is 128)
 
 "Busy" is one other CPU-bound process (a Python loop, started here and stopped after), as a learner's
 laptop runs a browser or an editor beside training. Every contender runs inside nn._blas_threads(N),
@@ -48,7 +49,9 @@ def main():
     parser.add_argument("--workloads", default="1,2")
     parser.add_argument("--full", action="store_true", help="the whole workloads, not a tenth")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=scale.BATCH)
     args = parser.parse_args()
+    scale.BATCH = args.batch  # the contenders read it when they run
     warnings.simplefilter("ignore", nn.ScaleWarning)
     labels = ["nn.train f64", "nn.train f32", "products f32"] + (["PyTorch f32"] if scale.have("torch") else [])
     print(f"numpy {np.__version__}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
@@ -75,7 +78,7 @@ def main():
                 if spinner is not None:
                     spinner.kill()
                     spinner.wait()
-        print(f"\nworkload {number}: {n:,} x {sizes}, one epoch, best of {args.repeats} (seconds)")
+        print(f"\nworkload {number}: {n:,} x {sizes}, batch {args.batch}, one epoch, best of {args.repeats} (seconds)")
         rows = []
         for label in labels:
             q1, q2, b1, b2 = (best[(busy, label, t)] for busy in (False, True) for t in (1, 2))
