@@ -51,7 +51,7 @@ def relu(Z):
 
 def sigmoid(Z):
     # 1 / (1 + e^-z) = exp(-log(1 + e^-z)); logaddexp(0, -z) never overflows, even at z = -1e4.
-    return np.exp(-np.logaddexp(0, -Z))
+    return _flush(np.exp(-np.logaddexp(0, -Z)))
 
 
 def tanh(Z):
@@ -60,7 +60,13 @@ def tanh(Z):
 
 def softmax(Z):
     E = np.exp(Z - Z.max(axis=1, keepdims=True))  # subtracting the row max changes nothing but overflow
-    return E / E.sum(axis=1, keepdims=True)
+    return _flush(E / E.sum(axis=1, keepdims=True))
+
+
+def _flush(P):
+    # An output below eps^2 (1e-14 in float32) is set to 0, a millionth of the rounding of an output near 1: else
+    # backward carries it down into subnormal floats (below 1e-38), on which arithmetic is tens of times slower.
+    return np.where(P < np.finfo(P.dtype).eps ** 2, 0, P)
 
 
 HIDDEN = {  # name: (g, g' as a function of A = g(Z))
@@ -382,9 +388,7 @@ def backward(params, cache, Y):
     Y = _check_Y(Y, params, cache[f"A{D}"].shape[0])
     with np.errstate(all="ignore"):
         grads = _backward(params, cache, Y)
-    for key in grads:
-        _finite(grads[key], f"the gradient of {key}")
-    return grads
+    return _finite_each(grads, "the gradient of {}")
 
 
 def update(params, grads, lr):
@@ -392,11 +396,11 @@ def update(params, grads, lr):
     keys = _check_grads(grads, params)
     _check_positive(lr, "lr")
     new = dict(params)
-    for key in keys:
-        new[key] = params[key].copy()
-        with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"):
+        for key in keys:
+            new[key] = params[key].copy()
             _sgd_step(new[key], grads[key], lr)
-        _finite(new[key], f"the updated {key}")
+    _finite_each({key: new[key] for key in keys}, "the updated {}")
     return new
 
 
@@ -523,7 +527,8 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
             history["val_loss"] = list(resume["val_loss"]) if resume else []
         logits, n, stopped = f"Z{depth(net)}", X.shape[0], None
         started, first_epoch = time.perf_counter(), len(history["loss"]) + 1
-        with _workers(s, run["theta"].size) as pool, np.errstate(over="ignore", invalid="ignore"):
+        with _workers(s, run["theta"].size) as pool, _blas_threads(s["threads"]), \
+                np.errstate(over="ignore", invalid="ignore"):
             step = _make_step(run, net, s, pool)
             for epoch in range(first_epoch, s["epochs"] + 1):
                 rate = s["lr"] if s["schedule"] is None else cosine_lr(s["lr"], epoch - 1, s["epochs"])
@@ -832,6 +837,25 @@ def _workers(s, size):
     finally:
         if pool is not None:
             pool.shutdown()
+
+
+@contextlib.contextmanager
+def _blas_threads(threads):
+    """Within it, NumPy's matrix products (its BLAS) run on `threads` threads; on leaving, on as many as
+    before. Without threadpoolctl (installed with scikit-learn) it changes nothing.
+
+    Why train limits them: OpenBLAS's threads meet at the end of every product, so when another program
+    holds one of the cores, every product waits for that core's turn. On a 2-core machine with one other
+    busy process, an epoch took 20 s with NumPy's default of 2 threads and 0.8 s with 1; on a quiet one,
+    1 thread was as fast or faster, a mini-batch's products being too small to share (RESULTS.md).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # nn.py needs NumPy alone
+        yield
+        return
+    with threadpool_limits(limits=threads, user_api="blas"):
+        yield
 
 
 @contextlib.contextmanager
@@ -1536,14 +1560,15 @@ def _check_params(params, where="params"):
                          f"params['hidden'] = one of {list(HIDDEN)}; params['output'] = one of {list(OUTPUT)}")
     _check_choice(params["hidden"], f"{where}: hidden", HIDDEN, "a hidden activation")
     _check_choice(params["output"], f"{where}: output", OUTPUT, "an output")
-    D = depth(params)
-    expected = {"hidden", "output", *_EXTRA_KEYS, *param_keys(params)}
-    if D == 0 or not set(params) <= expected or any(f"b{l}" not in params for l in range(1, D + 1)):
+    keys = param_keys(params)  # W1, b1, ..., WD, bD
+    D, names = len(keys) // 2, set(params)
+    if D == 0 or not names <= {"hidden", "output", *_EXTRA_KEYS, *keys} or not names.issuperset(keys):
         raise ValueError(f"{where} must hold W1, b1, ..., WD, bD beside 'hidden' and 'output'; "
                          f"got keys {sorted(map(str, params))}")
     n_prev, dtype = None, params["W1"].dtype if isinstance(params["W1"], np.ndarray) else None
+    floats = dtype in (np.float32, np.float64)  # once, not per layer: each public call runs this (issue 25)
     for l in range(1, D + 1):
-        W, b = params[f"W{l}"], params[f"b{l}"]
+        W, b = params[keys[2 * l - 2]], params[keys[2 * l - 1]]
         if not (type(W) is np.ndarray and type(b) is np.ndarray) or W.ndim != 2 or b.ndim != 1 \
                 or b.shape[0] != W.shape[1] or W.size == 0:
             raise ValueError(f"{where}: W{l} must be a 2-D array (n_in, n_out) and b{l} a 1-D array "
@@ -1551,7 +1576,7 @@ def _check_params(params, where="params"):
         if n_prev is not None and W.shape[0] != n_prev:
             raise ValueError(f"{where}: W{l} has {W.shape[0]} rows but layer {l - 1} has {n_prev} units; "
                              "the layers do not chain")
-        if dtype not in (np.float32, np.float64) or W.dtype != dtype or b.dtype != dtype:
+        if not floats or W.dtype != dtype or b.dtype != dtype:
             raise ValueError(f"{where}: every array must be float64 (or every one float32); got "
                              f"W{l} {W.dtype} and b{l} {b.dtype} with W1 {dtype}")
         n_prev = W.shape[1]
@@ -1581,6 +1606,16 @@ def _finite(value, what):
         raise ValueError(f"{what} overflowed to infinity or NaN: the data or the weights are too large for "
                          "the network's float type (standardised data and a network trained on it never do this)")
     return value
+
+
+def _finite_each(arrays, what):
+    """arrays, a dict, if every number in them is finite; else _finite's error for the first array that is
+    not (what.format(key) names it). One check of all the numbers at once, as a check per array costs more
+    than a small network's arithmetic."""
+    if not np.isfinite(np.concatenate([A.ravel() for A in arrays.values()])).all():
+        for key, A in arrays.items():
+            _finite(A, what.format(key))
+    return arrays
 
 
 def _check_finite_params(params):

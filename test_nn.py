@@ -393,6 +393,33 @@ def test_logits_of_plus_minus_1e4_give_finite_loss_and_gradients_without_warning
 
 
 @pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_a_confident_float32_network_puts_no_subnormal_float_in_forward_or_backward(output):
+    # Issue 25: products with subnormal floats (below 1.2e-38 in float32) are tens of times slower, and a
+    # confident network's outputs of about e^-100 used to fill backward with them, epoch after epoch.
+    rng = np.random.default_rng(0)
+    params = nn.init_params([4, 16, 3], "sigmoid", output, seed=0, dtype=np.float32)
+    params["W1"] *= 60  # hidden pre-activations beyond -87, where a float32 sigmoid is subnormal
+    params["W2"] *= 60  # logits 100 and more apart
+    X = rng.standard_normal((64, 4)).astype(np.float32)
+    Z = nn._forward(params, X)[1]["Z2"]
+    Y = (Z > 0).astype(np.float32) if output == "sigmoid" else np.argmax(Z, axis=1)  # confident and right
+    with np.errstate(under="ignore"):
+        E = np.exp(Z - Z.max(axis=1, keepdims=True))
+        unflushed = np.exp(-np.logaddexp(0, -Z)) if output == "sigmoid" else E / E.sum(axis=1, keepdims=True)
+    tiny, eps = np.finfo(np.float32).tiny, np.finfo(np.float32).eps
+
+    def subnormal(A):
+        return int(((A != 0) & (np.abs(A) < tiny)).sum())
+    assert subnormal(unflushed) > 0  # the textbook formula does make them here
+    Y_hat, cache = nn.forward(params, X)
+    grads = nn.backward(params, cache, Y)
+    assert {key: subnormal(A) for key, A in {**cache, **grads}.items()} == dict.fromkeys({**cache, **grads}, 0)
+    kept = unflushed >= eps**2  # and what is not flushed is exactly the textbook output
+    np.testing.assert_array_equal(Y_hat[kept], unflushed[kept])
+    assert (Y_hat[~kept] == 0).all()
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
 def test_the_loss_from_logits_equals_the_loss_from_probabilities_where_both_are_finite(output):
     rng = np.random.default_rng(0)
     Z = 5 * rng.standard_normal((40, 3))  # logits up to about 15: probabilities far from 0 and 1 in float64
@@ -410,11 +437,45 @@ def test_the_loss_from_logits_equals_the_loss_from_probabilities_where_both_are_
 def test_nn_imports_numpy_and_the_standard_library_only():
     with open(nn.__file__) as source:
         tree = ast.parse(source.read())
-    modules = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-               for alias in node.names}
-    modules |= {node.module.split(".")[0] for node in ast.walk(tree)
-                if isinstance(node, ast.ImportFrom) and node.module}
-    assert modules - sys.stdlib_module_names == {"numpy"}
+    optional = {id(node) for trying in ast.walk(tree) if isinstance(trying, ast.Try)  # try: import ... except ImportError
+                if any(isinstance(h.type, ast.Name) and h.type.id == "ImportError" for h in trying.handlers)
+                for statement in trying.body for node in ast.walk(statement)}
+
+    def imported(nodes):
+        names = {alias.name.split(".")[0] for node in nodes if isinstance(node, ast.Import) for alias in node.names}
+        return names | {node.module.split(".")[0] for node in nodes if isinstance(node, ast.ImportFrom) and node.module}
+    nodes = list(ast.walk(tree))
+    assert imported([node for node in nodes if id(node) not in optional]) - sys.stdlib_module_names == {"numpy"}
+    assert imported([node for node in nodes if id(node) in optional]) == {"threadpoolctl"}  # _blas_threads
+
+
+def test_nn_imports_and_trains_without_threadpoolctl(tmp_path):
+    import subprocess
+    script = ("import sys; sys.modules['threadpoolctl'] = None  # any import of it now raises ImportError\n"
+              "import numpy as np, nn\n"
+              "params, _ = nn.train(nn.init_params([2, 4, 1], 'tanh', 'linear', seed=0), np.eye(2), np.ones(2),"
+              " epochs=2, log_every=None)\n"
+              "with nn._blas_threads(1):\n    print(params['epochs'])\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=HERE, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.split() == ["2"], done.stderr
+
+
+def test_blas_threads_limits_the_matrix_products_inside_and_restores_them_after():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas():
+        return [pool["num_threads"] for pool in threadpoolctl.threadpool_info() if pool["user_api"] == "blas"]
+    with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):  # so that 1 inside is a change
+        before = blas()
+        if not before or set(before) != {2}:
+            pytest.skip(f"NumPy's BLAS cannot be set to 2 threads here: {before}")
+        with nn._blas_threads(1):
+            assert set(blas()) == {1}
+        assert blas() == before
+        with pytest.raises(KeyboardInterrupt):  # restored however the block is left
+            with nn._blas_threads(1):
+                raise KeyboardInterrupt
+        assert blas() == before
 
 
 # Bad input: a ValueError that names the argument, what it got and what it expected

@@ -4,6 +4,9 @@
     python bench/scale.py --quick          # a tenth of the samples, fewer repeats: a quick look
     python bench/scale.py --workloads 1,2  # choose workloads; also --repeats N, --no-memory, --memory-only
     python bench/scale.py --threads 2      # nn.train(..., threads=2); default: nn.train's own (1)
+    python bench/scale.py --blas 1         # nn.train and the floor inside nn._blas_threads(1) (issue 25)
+    python bench/scale.py --busy           # with one other CPU-bound process running (started here)
+    python bench/scale.py --torch-threads 1  # PyTorch on 1 thread, matched with --blas 1
     pip install torch==2.13.0 scikit-learn # optional contenders; each is skipped, with a message, if missing
 
 The data has MNIST's shape and nothing of its content: X standard normal (n, 784), labels 0..9
@@ -19,13 +22,19 @@ backward, one Adam step (lr 1e-3, betas 0.9 and 0.999, eps 1e-8, no weight penal
                                --threads if given, else nn.train's default.
   PyTorch float64 / float32    a plain loop: torch.randperm per epoch, X[index] per batch,
                                nn.Sequential of Linear + ReLU, F.cross_entropy, torch.optim.Adam;
-                               torch.set_num_threads(the machine's cores).
+                               torch.set_num_threads(the machine's cores, or --torch-threads).
   scikit-learn                 MLPClassifier(solver="adam", batch_size=128, max_iter=1, alpha=0)
                                on float64 X (its ConvergenceWarning after one epoch is silenced).
   products alone               the floor: only the epoch's matrix products, per batch and layer
                                A_{l-1} @ W_l, A_{l-1}.T @ dZ_l and (except the first layer)
                                dZ_l @ W_l.T, written into preallocated arrays with np.matmul(out=).
                                Everything else a training step does costs time above it.
+
+BLAS threads: --blas N runs nn.train and the products inside nn._blas_threads(N), the context
+that train enters from issue 25 on (so that an nn.py whose train does not yet enter it is measured as
+it will run); PyTorch keeps its own setting. --busy starts one CPU-bound process (a Python loop that
+stops by itself within the hour) before timing and stops it after, as a learner's laptop runs a
+browser beside training; bench/busy.py sets 1 and 2 threads side by side, quiet and busy.
 
 Timing: the contenders take turns (one run each, then again), and each figure is the best of
 several repeats, the least noisy estimate on a shared machine; ratios come from the same run.
@@ -68,6 +77,14 @@ CONTENDERS = ["nn.train f64", "nn.train f32", "PyTorch f64", "PyTorch f32", "sci
 MEMORY_CONTENDERS = CONTENDERS[:5]  # the products' arrays are what they are: nothing to measure
 GOAL_FLOOR, GOAL_TORCH = 1.5, 1.0
 NN_OPTIONS = {}  # more keywords for nn.train: {"threads": --threads} when nn.train has the setting
+BLAS = {"threads": None, "torch": None}  # --blas and --torch-threads (None: as they are, and the cores)
+SPIN = "import time\nend = time.time() + 3600\nwhile time.time() < end:\n    pass\n"  # --busy's process
+
+
+def blas_limit():
+    """The context that --blas asks for around nn.train and the products; none without it."""
+    import contextlib
+    return contextlib.nullcontext() if BLAS["threads"] is None else nn._blas_threads(BLAS["threads"])
 
 
 def has_threads():
@@ -109,8 +126,9 @@ def nn_contender(sizes, X, y):
     params = nn.init_params(sizes, "relu", "softmax", seed=SEED, dtype=X.dtype)
 
     def run():
-        nn.train(params, X, y, epochs=1, lr=LR, batch_size=BATCH, optimizer="adam", l2=0.0,
-                 seed=SEED, log_every=None, **NN_OPTIONS)
+        with blas_limit():
+            nn.train(params, X, y, epochs=1, lr=LR, batch_size=BATCH, optimizer="adam", l2=0.0,
+                     seed=SEED, log_every=None, **NN_OPTIONS)
     return run
 
 
@@ -168,14 +186,15 @@ def products_contender(sizes, X, y):
     dA = [np.empty((BATCH, size), dtype) for size in sizes]
 
     def run():
-        for start in range(0, n, BATCH):
-            m = min(BATCH, n - start)  # the last batch may be smaller; row slices stay contiguous
-            for l in range(1, D + 1):
-                np.matmul(A[l - 1][:m], W[l], out=Z[l][:m])  # Z_l = A_{l-1} W_l
-            for l in range(D, 0, -1):
-                np.matmul(A[l - 1][:m].T, dZ[l][:m], out=dW[l])  # dW_l = A_{l-1}^T dZ_l
-                if l > 1:
-                    np.matmul(dZ[l][:m], W[l].T, out=dA[l - 1][:m])  # dA_{l-1} = dZ_l W_l^T
+        with blas_limit():
+            for start in range(0, n, BATCH):
+                m = min(BATCH, n - start)  # the last batch may be smaller; row slices stay contiguous
+                for l in range(1, D + 1):
+                    np.matmul(A[l - 1][:m], W[l], out=Z[l][:m])  # Z_l = A_{l-1} W_l
+                for l in range(D, 0, -1):
+                    np.matmul(A[l - 1][:m].T, dZ[l][:m], out=dW[l])  # dW_l = A_{l-1}^T dZ_l
+                    if l > 1:
+                        np.matmul(dZ[l][:m], W[l].T, out=dA[l - 1][:m])  # dA_{l-1} = dZ_l W_l^T
     return run
 
 
@@ -237,6 +256,10 @@ def measure_memory(label, n, sizes):
                "--sizes", ",".join(map(str, sizes))]
     if NN_OPTIONS.get("threads") is not None:
         command += ["--threads", str(NN_OPTIONS["threads"])]
+    if BLAS["threads"] is not None:
+        command += ["--blas", str(BLAS["threads"])]
+    if BLAS["torch"] is not None:
+        command += ["--torch-threads", str(BLAS["torch"])]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         return None, done.stderr.strip().splitlines()[-1:]
@@ -278,7 +301,7 @@ def describe_machine(threads):
         lines.append("threadpoolctl: not installed")
     if have("torch"):
         import torch
-        torch.set_num_threads(os.cpu_count())
+        torch.set_num_threads(BLAS["torch"] or os.cpu_count())
         lines.append(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     else:
         lines.append("PyTorch: not installed, its columns are skipped (pip install torch==2.13.0)")
@@ -335,6 +358,10 @@ def main(argv=None):
     parser.add_argument("--memory-only", action="store_true", help="only the peak-memory table")
     parser.add_argument("--threads", type=int, default=None,
                         help="threads= for nn.train (default: nn.train's own)")
+    parser.add_argument("--blas", type=int, default=None,
+                        help="BLAS threads for nn.train and the products, set with nn._blas_threads")
+    parser.add_argument("--busy", action="store_true", help="time with one other CPU-bound process running")
+    parser.add_argument("--torch-threads", type=int, default=None, help="torch.set_num_threads (default: cores)")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # internal: one memory measurement
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--sizes", help=argparse.SUPPRESS)
@@ -346,10 +373,13 @@ def main(argv=None):
         parser.error("--threads: this nn.py's train has no threads setting")
     if args.threads is not None:
         NN_OPTIONS["threads"] = args.threads
+    if args.blas is not None and (args.blas < 1 or not hasattr(nn, "_blas_threads")):
+        parser.error("--blas takes 1 or more, with an nn.py that has _blas_threads (issue 25)")
+    BLAS["threads"], BLAS["torch"] = args.blas, args.torch_threads
     if args.child:
         if have("torch"):
             import torch
-            torch.set_num_threads(os.cpu_count())
+            torch.set_num_threads(BLAS["torch"] or os.cpu_count())
         child(args.child, args.n, [int(s) for s in args.sizes.split(",")])
         return
     try:
@@ -359,6 +389,23 @@ def main(argv=None):
         parser.error(f"--workloads takes numbers from {sorted(WORKLOADS)}, like 1,2; got {args.workloads!r}")
 
     print("\n".join(describe_machine(args.threads)), flush=True)
+    print(f"BLAS threads for nn.train and the products: "
+          f"{'as NumPy has them' if args.blas is None else f'{args.blas} (--blas)'}; "
+          f"{'BUSY: one other CPU-bound process runs' if args.busy else 'no process of ours beside'}", flush=True)
+    spinner = subprocess.Popen([sys.executable, "-c", SPIN]) if args.busy else None
+    try:
+        results, memory = run_all(args, chosen)
+    finally:
+        if spinner is not None:
+            spinner.kill()
+            spinner.wait()
+    if results:
+        report_times(chosen, results, args.quick, args.threads)
+    if memory:
+        report_memory(chosen, memory, args.quick)
+
+
+def run_all(args, chosen):
     results, memory = {}, {}
     for number in chosen:
         n, sizes = WORKLOADS[number]
@@ -375,11 +422,7 @@ def main(argv=None):
                 if available(label):
                     memory[number][label] = measure_memory(label, n, sizes)
                     print(f"  memory {label}: {memory[number][label]}", flush=True)
-
-    if results:
-        report_times(chosen, results, args.quick, args.threads)
-    if memory:
-        report_memory(chosen, memory, args.quick)
+    return results, memory
 
 
 def report_times(chosen, results, quick, threads):

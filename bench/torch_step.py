@@ -8,7 +8,8 @@ the checked public functions, nn.forward, nn.backward and nn.update, with the lo
 pass taken by nn._loss, from the last layer's pre-activations, which for this linear output are
 Y_hat (nn.loss(params, X, Y) runs a forward pass of its own, which would time two forward passes
 a step). No training and no standardising: the data are standard normal and the network fresh. Both sides run in float64 (nn.py's precision) on the same shapes; PyTorch
-in float32 is shown too. Each figure is the
+in float32 is shown too, and the same step with Part 1's unchecked functions (_forward, _backward,
+_sgd_step), whose difference from nn.py's public step is what the checks of the inputs cost. Each figure is the
 best of several repeats of many steps, taken in turn, which is the least noisy estimate on a shared
 machine. A ratio below 1 means nn.py is faster.
 """
@@ -30,16 +31,27 @@ CASES = [  # (name, layer sizes, hidden activation, batch size)
 REPEATS, STEPS, LR = 7, 500, 0.01
 
 
-def numpy_step(sizes, hidden, n):
+def numpy_step(sizes, hidden, n, checked=True):
+    """nn.py's step with the public, checked functions; checked=False: with Part 1's, which check
+    nothing, so that the difference of the two is what the checks cost."""
     rng = np.random.default_rng(0)
     X, Y = rng.standard_normal((n, sizes[0])), rng.standard_normal((n, 1))
     state = {"params": nn.init_params(sizes, hidden, "linear", seed=0)}
 
+    def unchecked_update(params, grads, lr):
+        new = dict(params)
+        for key in grads:
+            new[key] = params[key].copy()
+            nn._sgd_step(new[key], grads[key], lr)
+        return new
+    forward, backward, update = ((nn.forward, nn.backward, nn.update) if checked else
+                                 (nn._forward, nn._backward, unchecked_update))
+
     def step():
         params = state["params"]
-        Y_hat, cache = nn.forward(params, X)
+        Y_hat, cache = forward(params, X)
         nn._loss(Y_hat, Y, "linear")  # the loss from the last layer's Z, which a linear output's Y_hat is
-        state["params"] = nn.update(params, nn.backward(params, cache, Y), LR)
+        state["params"] = update(params, backward(params, cache, Y), LR)
     return step
 
 
@@ -64,7 +76,7 @@ def torch_step(sizes, hidden, n, dtype):
 def main():
     print(f"numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads)")
     for name, sizes, hidden, n in CASES:
-        steps = {"nn.py float64": numpy_step(sizes, hidden, n),
+        steps = {"nn.py float64": numpy_step(sizes, hidden, n), "Part 1, unchecked": numpy_step(sizes, hidden, n, checked=False),
                  "torch float64": torch_step(sizes, hidden, n, torch.float64),
                  "torch float32": torch_step(sizes, hidden, n, torch.float32)}
         best = {label: float("inf") for label in steps}
@@ -74,7 +86,9 @@ def main():
         ours = best["nn.py float64"]
         print(f"\n{name}")
         for label, seconds in best.items():
-            print(f"  {label:14} {seconds * 1e6:8.1f} us/step   nn.py / this = {ours / seconds:.2f}")
+            print(f"  {label:17} {seconds * 1e6:8.1f} us/step   nn.py / this = {ours / seconds:.2f}")
+        checks = ours - best["Part 1, unchecked"]
+        print(f"  the checks: {checks * 1e6:.1f} us, {checks / ours:.2f} of nn.py's step (issue 25's goal: <= 0.20)")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ this script's output, so the table cannot drift from the code.
 """
 
 import ast
+import functools
 import os
 import sys
 
@@ -20,9 +21,10 @@ GUIDE = os.path.join(HERE, "guide.md")
 BEGIN, END = "<!-- copy table: begin (made by docs/copy_table.py) -->", "<!-- copy table: end -->"
 
 
+@functools.lru_cache(maxsize=2)  # test_nn.py asks it of the same source once per public function
 def definitions(source):
     """{name: (first line, last line, names it uses)} for each top-level def, class and assignment,
-    and {name: import line} for the imports."""
+    and {name: import line} for the imports. (Read them; do not change them: they are cached.)"""
     tree = ast.parse(source)
     pieces, imports = {}, {}
     for node in tree.body:
