@@ -1145,7 +1145,8 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
                     raise Wrong("a failed save destroyed the old file", f"{type(error).__name__}: {str(error)[:150]}")
                 same_network(loaded, old, "a failed save changed the old file")
         return {"fn": "save_params", "call": call, "notes": notes, "check": None, "always": always, "allow": allow,
-                "replay": (None if fault else ("save_params", [path, p], {})), "expect": injected}
+                "replay": (None if fault else ("save_params", [path, p], {})), "expect": injected,
+                "target": str(target)}
 
     def npy(arr):
         buf = io.BytesIO()
@@ -1447,6 +1448,9 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
             report(case, f"{type(exc).__name__} leaked at {where(exc)}", f"{fn}: {exc}")
         elif case.get("expect") is not None and exc is case["expect"]:
             pass  # the fault the test injected, passed on
+        elif isinstance(case.get("expect"), OSError) and exc.__context__ is case["expect"] and isinstance(exc, OSError):
+            if case["target"] not in str(exc):  # the injected OSError, passed on: it must name the file
+                report(case, "OSError passed on without naming the file", f"{fn}: {exc}")
         elif isinstance(exc, (ValueError, TypeError) + tuple(case.get("allow", ()))):
             hidden = warning_inside(exc)
             if hidden is not None:
