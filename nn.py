@@ -905,7 +905,10 @@ def loss_curve(history, width=64, height=12):
     height = _check_positive(height, "height", integer=True, most=200)
     if width < 8 or height < 2:
         raise ValueError(f"loss_curve needs width >= 8 and height >= 2; got width={width}, height={height}")
-    curves = [(history["loss"], "*")] + ([(history["val_loss"], "o")] if history.get("val_loss") else [])
+    val_loss = history.get("val_loss")
+    if val_loss is not None and not isinstance(val_loss, (list, tuple, np.ndarray)):
+        raise ValueError(f"history['val_loss'] must be a list of numbers, as train writes it; got {val_loss!r:.60}")
+    curves = [(history["loss"], "*")] + ([(val_loss, "o")] if val_loss is not None and len(val_loss) else [])
     try:
         values = np.concatenate([np.asarray(c).ravel() for c, _ in curves])
         if values.dtype.kind not in "biuf" or any(np.ndim(c) != 1 for c, _ in curves):
@@ -1216,7 +1219,7 @@ def save_params(path, params):
     except OSError as error:
         _remove(temporary)
         raise OSError(error.errno, f"{error.strerror or error}; the network was not saved, and any earlier "
-                                   "file of that name is as it was", path) from None
+                                   "file of that name is as it was", os.path.abspath(path)) from None
     except BaseException:
         _remove(temporary)
         raise
@@ -1299,17 +1302,22 @@ def load_params(path):
         raise ValueError(f"{path} is {what}, not a network that save_params wrote")
     try:
         headers = _npz_headers(path)
-        _check_headers(headers, path)
-        with np.load(path, allow_pickle=False) as data:
-            entries = {key: data[key] for key in data.files}
     except ValueError:
         raise
-    except Exception as error:  # a damaged archive: bad CRC, truncated member, unreadable header
+    except Exception as error:  # a damaged archive: a bad zip index, a truncated member
+        raise ValueError(f"{path} is damaged and cannot be read ({type(error).__name__}: {error})") from None
+    _check_headers(headers, path)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            entries = {key: data[key] for key in data.files}
+    except Exception as error:  # a damaged archive: bad CRC, truncated member, and NumPy's own words for them
         raise ValueError(f"{path} is damaged and cannot be read ({type(error).__name__}: {error})") from None
     version = _check_whole(entries, path)
     for name in ("hidden", "output"):
         entries[name] = str(entries[name])
     if "feature_names" in entries:
+        if entries["feature_names"].ndim != 1:
+            raise ValueError(f"{path}: 'feature_names' must be a list of names; got {entries['feature_names']!r:.80}")
         entries["feature_names"] = tuple(str(name) for name in entries["feature_names"])
     if "epochs" in entries:
         epochs = entries["epochs"]
@@ -1319,6 +1327,7 @@ def load_params(path):
     for key in ("input_mean", "input_std"):  # written by earlier versions, for warnings they no longer give
         entries.pop(key, None)
     _check_params(entries, where=f"the file {path}")
+    _check_feature_names(entries, where=f"the file {path}: params")
     return entries if version is not None else _unfold_old_file(entries)
 
 
@@ -1412,7 +1421,7 @@ def _check_headers(headers, path):
         if dtype.hasobject:
             raise ValueError(f"{path} holds pickled objects in {name!r}, which load_params refuses to "
                              "unpickle (they could run code); save networks with save_params")
-        if size < math.prod(shape) * dtype.itemsize:
+        if any(d < 0 for d in shape) or size < math.prod(shape) * dtype.itemsize:
             raise ValueError(f"{path} is damaged: {name!r} claims shape {shape}, more bytes than the file holds "
                              "for it")
     for name in ("hidden", "output"):
@@ -1676,8 +1685,9 @@ def _as_numbers(A, name, dtype):
         try:
             raw = raw.astype(np.float64)
         except OverflowError:
-            raise ValueError(f"{name} holds an integer too large for any float (largest "
-                             f"{max(abs(int(v)) for v in raw.ravel()):.3g}); divide the column by a power of ten")
+            digits = max(len(str(abs(int(value)))) for value in raw.ravel())
+            raise ValueError(f"{name} holds an integer too large for any float (of {digits} digits; float64 ends "
+                             "near 1.8e308): divide the column by a power of ten first")
     if raw.dtype.kind not in "biuf":
         raise ValueError(f"{name} must be numeric; got dtype {raw.dtype} with values like "
                          f"{raw.ravel()[:3].tolist()}: "
@@ -1820,7 +1830,11 @@ def _check_Y(Y, params, n, name="Y"):
         raise ValueError(f"{name} is a DataFrame of shape {Y.shape}; pass its column as a 1-D array, "
                          f"e.g. {name}.to_numpy().ravel() or df['target']")
     if output in ("sigmoid", "softmax"):
-        labels = np.asarray(Y) if not hasattr(Y, "dtypes") else np.asarray(Y, dtype=object)
+        try:
+            labels = np.asarray(Y) if not hasattr(Y, "dtypes") else np.asarray(Y, dtype=object)
+        except ValueError as error:
+            raise ValueError(f"{name} must be an array of labels, with the same number of values in every row: "
+                             f"{error}") from None
         if labels.dtype.kind in "US" or (labels.dtype == object and _first_non_number(labels.ravel()) is not None):
             raise ValueError(f"{name} must be numeric; got dtype {getattr(Y, 'dtype', labels.dtype)} with values "
                              f"like {labels.ravel()[:3].tolist()}" + _LABEL_HINT[output])
@@ -1892,8 +1906,19 @@ def _one_hot(labels, n, k, name="Y"):
     return Y
 
 
+def _check_seed(seed, name="seed"):
+    """seed as np.random.default_rng takes it: an integer >= 0, None (a fresh generator each call) or a
+    np.random.Generator; anything else is a ValueError that names the argument."""
+    if seed is None or isinstance(seed, np.random.Generator) or (
+            isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)) and seed >= 0):
+        return seed
+    raise ValueError(f"{name} must be an integer >= 0 (or None, or a np.random.Generator); got {seed!r:.80}. "
+                     f"Any number will do, e.g. {name}=0: the same seed gives the same run")
+
+
 def _check_cache(cache, params):
-    """Check that cache holds A0, ..., AD and ZD with as many rows as X and these layers' widths."""
+    """Check that cache holds A0, ..., AD and ZD with as many rows as X and these layers' widths, and
+    no NaN (backward would turn it into NaN gradients)."""
     D = depth(params)
     A0 = cache.get("A0") if isinstance(cache, dict) else None
     n = A0.shape[0] if getattr(A0, "ndim", 0) == 2 else None
@@ -1906,6 +1931,13 @@ def _check_cache(cache, params):
             raise ValueError(f"cache[{key!r}] must be a {params['W1'].dtype} array of shape (n, {width}) for these "
                              "params; "
                              f"got {shapes!s:.200}. Pass the cache that forward returned for these params")
+    for key, _ in named:
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.sum(cache[key])
+        if np.isnan(total):  # one pass; infinities alone sum to inf (or NaN, looked at closer)
+            if np.isnan(cache[key]).any():
+                raise ValueError(f"cache[{key!r}] holds NaN, which forward never returns (it refuses NaN inputs "
+                                 "and outputs): pass the cache that forward returned for these params")
 
 
 # What scikit-learn calls train's settings, so that its users are told ours.
