@@ -340,11 +340,11 @@ import hashlib  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
-import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 import zipfile  # noqa: E402
+import zlib  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
 
@@ -1107,7 +1107,10 @@ def loss_curve(history, width=64, height=12):
     height = _check_positive(height, "height", integer=True, most=200)
     if width < 8 or height < 2:
         raise ValueError(f"loss_curve needs width >= 8 and height >= 2; got width={width}, height={height}")
-    curves = [(history["loss"], "*")] + ([(history["val_loss"], "o")] if history.get("val_loss") else [])
+    val_loss = history.get("val_loss")
+    if val_loss is not None and not isinstance(val_loss, (list, tuple, np.ndarray)):
+        raise ValueError(f"history['val_loss'] must be a list of numbers, as train writes it; got {val_loss!r:.60}")
+    curves = [(history["loss"], "*")] + ([(val_loss, "o")] if val_loss is not None and len(val_loss) else [])
     try:
         values = np.concatenate([np.asarray(c).ravel() for c, _ in curves])
         if values.dtype.kind not in "biuf" or any(np.ndim(c) != 1 for c, _ in curves):
@@ -1396,45 +1399,100 @@ def save_params(path, params):
     """Save the network (arrays, activation names, statistics, feature names) to an .npz file.
 
     Everything is stored as plain arrays (the names as strings): the file pickles nothing, and says
-    by itself how to run the network it holds. A path without .npz gets it, as with np.savez. The
-    file is written beside its target and then renamed onto it in one step, so a save that fails
-    (a full disk, Ctrl-C) leaves any earlier file of that name as it was.
+    by itself how to run the network it holds. Beside the network it holds a format version, the
+    layer count and a checksum of every array, so that load_params can tell a whole file from a
+    damaged one. A path without .npz gets it, as with np.savez. The file is written beside its
+    target and then renamed onto it in one step, so a save that fails (a full disk, Ctrl-C) leaves
+    any earlier file of that name as it was; a write-protected file is not replaced, and a new file
+    gets the permissions your umask gives.
     """
     _check_params(params)
-    try:
-        path = os.fspath(path)
-    except TypeError:
-        raise ValueError(f"path must be a file name (str or os.PathLike); got {type(path).__name__}") from None
+    _check_feature_names(params)
+    path = _file_name(path)
+    if path.endswith((os.sep, "/")) or os.path.isdir(path):
+        raise ValueError(f"path {path!r:.100} is a folder; name the file to write in it, e.g. "
+                         f"nn.save_params(os.path.join({path!r:.100}, 'model.npz'), params)")
     path = path if path.endswith(".npz") else f"{path}.npz"
-    if os.path.isdir(path) or "\0" in path or len(os.path.basename(path)) > 250:
-        raise ValueError(f"path {path!r:.100} is a folder or not a file name; name the file to write, e.g. "
-                         "'model.npz'")
-    entries = {"hidden": np.array(params["hidden"]), "output": np.array(params["output"])}
-    for key, value in params.items():
-        if key in param_keys(params) or key in _STAT_KEYS:
-            entries[key] = np.asarray(value)
-        elif key == "feature_names":
-            if any("\0" in str(name) for name in value):
-                raise ValueError("a feature name holds a NUL character, which an .npz file cannot keep; rename it")
-            entries[key] = np.array([str(name) for name in value], dtype=str)
-        elif key == "epochs":
-            entries[key] = np.array(int(value))
+    if os.path.isdir(path) or len(os.path.basename(path)) > 250:
+        raise ValueError(f"path {path!r:.100} is a folder or too long a file name; name the file to write, "
+                         "e.g. 'model.npz'")
+    if os.path.exists(path) and not (os.access(path, os.W_OK) and os.stat(path).st_mode & 0o222):
+        raise PermissionError(f"{path} is write-protected, so save_params leaves it as it is: save under "
+                              "another name, or make it writable first (os.chmod(path, 0o644))")
+    entries = _file_entries(params)
     folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"no folder {folder} to save {os.path.basename(path)} in")
+    temporary = None
     try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".nn-save-", suffix=".npz")
-    except FileNotFoundError:
-        raise FileNotFoundError(f"no folder {folder} to save {os.path.basename(path)} in") from None
-    try:
+        temporary, handle = _new_file(folder)
         with os.fdopen(handle, "wb") as file:
             np.savez(file, **entries)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temporary, os.stat(path).st_mode if os.path.exists(path) else 0o644)
+        if os.path.exists(path):
+            os.chmod(temporary, os.stat(path).st_mode)  # a file replaced keeps its permissions
         os.replace(temporary, path)
+    except OSError as error:
+        _remove(temporary)
+        raise OSError(error.errno, f"{error.strerror or error}; the network was not saved, and any earlier "
+                                   "file of that name is as it was", os.path.abspath(path)) from None
     except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+        _remove(temporary)
         raise
+
+
+_FORMAT_VERSION = 2  # 1 (no version in the file): W1, b1 had x's statistics folded in
+
+
+def _file_entries(params):
+    """The arrays save_params writes, the file's own entries first (see load_params)."""
+    network = {"hidden": np.array(params["hidden"]), "output": np.array(params["output"])}
+    for key, value in params.items():
+        if key in param_keys(params) or key in _STAT_KEYS:
+            network[key] = np.asarray(value)
+        elif key == "feature_names":
+            network[key] = np.array([str(name) for name in value], dtype=str)
+        elif key == "epochs":
+            network[key] = np.array(int(value))
+    network["format_version"], network["layers"] = np.array(_FORMAT_VERSION), np.array(depth(params))
+    sums = np.array([f"{key} {_checksum(value)}" for key, value in network.items()])
+    # The file's own entries first: a damaged zip index loses its last entries, never these alone.
+    return {"format_version": network.pop("format_version"), "checksums": sums, **network}
+
+
+def _checksum(array):
+    """CRC-32 of an array's dtype, shape and bytes, as 8 hex digits."""
+    head = f"{array.dtype.str} {array.shape} ".encode()
+    return f"{zlib.crc32(np.ascontiguousarray(array).tobytes(), zlib.crc32(head)):08x}"
+
+
+def _file_name(path):
+    """path (str, bytes or os.PathLike) as a str, or a ValueError."""
+    try:
+        path = os.fsdecode(os.fspath(path))
+    except TypeError:
+        raise ValueError(f"path must be a file name (str or os.PathLike); got {type(path).__name__}") from None
+    if "\0" in path or not path:
+        raise ValueError(f"path {path!r:.100} is not a file name (empty, or holding a NUL character)")
+    return path
+
+
+def _new_file(folder):
+    """A new file in folder, opened for writing: (its name, its descriptor). Created with mode 0o666,
+    which the system narrows by the umask, as for any file a program writes."""
+    for _ in range(100):
+        name = os.path.join(folder, f".nn-save-{os.getpid()}-{np.random.default_rng().integers(2**48):012x}.npz")
+        try:
+            return name, os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name in {folder}")
+
+
+def _remove(name):
+    if name is not None and os.path.exists(name):
+        os.remove(name)
 
 
 def load_params(path):
@@ -1442,15 +1500,12 @@ def load_params(path):
 
     A bare path finds the .npz that save_params wrote for it. Anything else (a damaged or truncated
     file, another kind of file, arrays that do not make a network) is refused with a ValueError that
-    says what is wrong, and every array's shape is checked from its header before it is read.
+    names the file and says what is wrong: every array's shape is checked from its header, against
+    what the file can hold, before it is read, and every array against the checksum save_params
+    wrote. A file from before the format version (W1, b1 with x's statistics folded in) is converted.
     """
-    try:
-        path = os.fspath(path)
-    except TypeError:
-        raise ValueError(f"path must be a file name (str or os.PathLike); got {type(path).__name__}") from None
-    if "\0" in path:
-        raise ValueError(f"path {path!r} holds a NUL character, which no file name can")
-    if not os.path.exists(path) and os.path.exists(f"{path}.npz"):
+    path = _file_name(path)
+    if not os.path.isfile(path) and os.path.isfile(f"{path}.npz"):
         path = f"{path}.npz"
     if not os.path.isfile(path):
         raise FileNotFoundError(f"no file {path!r} (nor {path + '.npz'!r})")
@@ -1464,16 +1519,22 @@ def load_params(path):
         raise ValueError(f"{path} is {what}, not a network that save_params wrote")
     try:
         headers = _npz_headers(path)
-        _check_headers(headers, path)
-        with np.load(path, allow_pickle=False) as data:
-            entries = {key: data[key] for key in data.files}
     except ValueError:
         raise
-    except Exception as error:  # a damaged archive: bad CRC, truncated member, unreadable header
+    except Exception as error:  # a damaged archive: a bad zip index, a truncated member
         raise ValueError(f"{path} is damaged and cannot be read ({type(error).__name__}: {error})") from None
+    _check_headers(headers, path)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            entries = {key: data[key] for key in data.files}
+    except Exception as error:  # a damaged archive: bad CRC, truncated member, and NumPy's own words for them
+        raise ValueError(f"{path} is damaged and cannot be read ({type(error).__name__}: {error})") from None
+    version = _check_whole(entries, path)
     for name in ("hidden", "output"):
         entries[name] = str(entries[name])
     if "feature_names" in entries:
+        if entries["feature_names"].ndim != 1:
+            raise ValueError(f"{path}: 'feature_names' must be a list of names; got {entries['feature_names']!r:.80}")
         entries["feature_names"] = tuple(str(name) for name in entries["feature_names"])
     if "epochs" in entries:
         epochs = entries["epochs"]
@@ -1483,26 +1544,92 @@ def load_params(path):
     for key in ("input_mean", "input_std"):  # written by earlier versions, for warnings they no longer give
         entries.pop(key, None)
     _check_params(entries, where=f"the file {path}")
-    return entries
+    _check_feature_names(entries, where=f"the file {path}: params")
+    return entries if version is not None else _unfold_old_file(entries)
+
+
+def _check_whole(entries, path):
+    """Refuse a file that is not the whole of what save_params wrote: its entries must be the ones
+    its checksums list, each with its checksum, and as many layers as it says. (A file without a
+    format version comes from before checksums, and has none to compare.)"""
+    if "format_version" not in entries and "checksums" not in entries:
+        if "layers" in entries:
+            raise ValueError(f"{path} is damaged: it has a layer count but no format version")
+        return None
+    version, sums = entries.pop("format_version", None), entries.pop("checksums", None)
+    if version is None or version.shape != () or version.dtype.kind not in "iu" or sums is None \
+            or sums.ndim != 1 or sums.dtype.kind != "U":
+        raise ValueError(f"{path} is damaged: its format version or checksums are missing or unreadable")
+    if int(version) > _FORMAT_VERSION:
+        raise ValueError(f"{path} is in format {int(version)}, newer than this nn.py reads "
+                         f"({_FORMAT_VERSION}): use the nn.py that wrote it")
+    listed = dict(line.split(" ", 1) for line in sums.tolist() if " " in line)
+    whole = {**entries, "format_version": version}
+    if set(listed) != set(whole):
+        lost, strange = sorted(set(listed) - set(whole)), sorted(set(whole) - set(listed))
+        raise ValueError(f"{path} is damaged: " + (f"its entries {lost} are missing" if lost else
+                                                   f"it holds entries {strange} that save_params never wrote"))
+    bad = [key for key in listed if _checksum(whole[key]) != listed[key]]
+    if bad:
+        raise ValueError(f"{path} is damaged: {bad} differ from what was saved (their checksums do not match)")
+    layers = entries.pop("layers")
+    if layers.shape != () or int(layers) != depth(entries):
+        raise ValueError(f"{path} is damaged: it says {layers} layers and holds {depth(entries)}")
+    return int(version)
+
+
+def _unfold_old_file(params):
+    """A network from a file written before the format version has x's statistics folded into W1,
+    b1 (W1' = W1 / s, b1' = b1 - (m / s) @ W1); unfold them, in float64, so that W1, b1 act on
+    standardised inputs again: W1 = W1' s, b1 = b1' + m @ W1'."""
+    if "x_mean" not in params:
+        return params
+    W1, b1 = params["W1"].astype(np.float64), params["b1"].astype(np.float64)
+    dtype = params["W1"].dtype
+    params["W1"] = (W1 * params["x_std"][:, None]).astype(dtype)
+    params["b1"] = (b1 + params["x_mean"] @ W1).astype(dtype)
+    return params
 
 
 def _npz_headers(path):
-    """{name: (shape, dtype, declared bytes)} for each array of an .npz, read from headers alone."""
-    headers = {}
+    """{name: (shape, dtype, bytes its data can really hold)} for each array of an .npz, read from
+    its headers: nothing is allocated for an array until the file is known to hold its bytes."""
+    headers, on_disk = {}, os.path.getsize(path)
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
             if not info.filename.endswith(".npy"):
                 raise ValueError(f"{path} holds {info.filename!r}, which no .npz of params has")
             with archive.open(info) as member:
-                version = np.lib.format.read_magic(member)
-                reader = {(1, 0): np.lib.format.read_array_header_1_0,
-                          (2, 0): np.lib.format.read_array_header_2_0}.get(version)
-                if reader is None:
-                    raise ValueError(f"{path}: {info.filename} is in .npy format {version}, which "
-                                     "save_params never writes")
-                shape, _, dtype = reader(member)
-            headers[info.filename[:-4]] = (shape, dtype, info.file_size)
+                try:
+                    version = np.lib.format.read_magic(member)
+                    reader = {(1, 0): np.lib.format.read_array_header_1_0,
+                              (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+                    if reader is None:
+                        raise ValueError(f"it is in .npy format {version}, which save_params never writes")
+                    shape, _, dtype = reader(member)
+                except ValueError as error:  # NumPy's own words for a header it cannot read
+                    raise ValueError(f"{path} is damaged: the header of {info.filename} cannot be read ({error})") \
+                        from None
+                if info.compress_type == zipfile.ZIP_STORED:
+                    size = min(info.file_size, info.compress_size, on_disk)
+                else:  # compressed (not by save_params): count what it really unpacks to, up to what it needs
+                    size = _unpacked_size(member, math.prod(shape) * dtype.itemsize, info.compress_size)
+            headers[info.filename[:-4]] = (shape, dtype, size)
     return headers
+
+
+def _unpacked_size(member, need, packed):
+    """The bytes a compressed member unpacks to, counted a megabyte at a time and only up to need.
+    deflate packs at most 1032 bytes into one, so more than that per packed byte is refused at once."""
+    if need > 1032 * packed + 2**16:
+        return 0
+    size = 0
+    while size < need:
+        block = member.read(min(2**20, need - size))
+        if not block:
+            break
+        size += len(block)
+    return size
 
 
 def _check_headers(headers, path):
@@ -1511,8 +1638,9 @@ def _check_headers(headers, path):
         if dtype.hasobject:
             raise ValueError(f"{path} holds pickled objects in {name!r}, which load_params refuses to "
                              "unpickle (they could run code); save networks with save_params")
-        if size < math.prod(shape) * dtype.itemsize:
-            raise ValueError(f"{path} is damaged: {name!r} claims shape {shape} but holds fewer bytes")
+        if any(d < 0 for d in shape) or size < math.prod(shape) * dtype.itemsize:
+            raise ValueError(f"{path} is damaged: {name!r} claims shape {shape}, more bytes than the file holds "
+                             "for it")
     for name in ("hidden", "output"):
         shape, dtype, _ = headers.get(name, (None, np.dtype(float), 0))
         if shape != () or dtype.kind != "U":
@@ -1601,10 +1729,15 @@ def _check_params(params, where="params"):
 
 
 def _finite(value, what):
-    """value, if every number in it is finite; else a ValueError that says what overflowed."""
+    """value, if every number in it is finite; else a ValueError that says whether it overflowed or
+    became NaN (not a number: inf - inf, 0 * inf or 0 / 0 along the way)."""
     if not np.isfinite(value).all():
-        raise ValueError(f"{what} overflowed to infinity or NaN: the data or the weights are too large for "
-                         "the network's float type (standardised data and a network trained on it never do this)")
+        if np.isinf(value).any():
+            raise ValueError(f"{what} overflowed to infinity: the data or the weights are too large for the "
+                             "network's float type (standardised data and a network trained on it never do this)")
+        raise ValueError(f"{what} came out NaN (not a number): somewhere on the way an infinity met another "
+                         "(inf - inf, 0 * inf), so some number grew beyond the network's float type; check the "
+                         "data and the weights for huge values (standardised data and a trained network have none)")
     return value
 
 
@@ -1668,35 +1801,134 @@ def _feature_names(X):
     return None if columns is None else tuple(str(name) for name in columns)
 
 
+def _check_feature_names(params, where="params"):
+    """params["feature_names"] (the columns train was given) as a tuple of str, or None."""
+    names = params.get("feature_names")
+    if names is None:
+        return None
+    n_in = params["W1"].shape[0]
+    if not isinstance(names, (list, tuple, np.ndarray)) or np.ndim(names) != 1 or len(names) != n_in or \
+            not all(isinstance(name, str) and "\0" not in name for name in names):
+        raise ValueError(f"{where}['feature_names'] must be the {n_in} column names train records, one str per "
+                         f"input; got {names!r:.80}. Set them from the training frame, params['feature_names'] "
+                         "= tuple(X.columns), or drop them: del params['feature_names']")
+    return tuple(names)
+
+
+def _few(names, most=5):
+    """A list of names for a message: the first `most`, and how many more."""
+    shown = ", ".join(repr(name) for name in names[:most])
+    return f"[{shown}{f', ... ({len(names) - most} more)' if len(names) > most else ''}]"
+
+
+def _columns_differ(names, known, name):
+    """Why a DataFrame's columns are not the training ones (only what differs), and a fix that runs."""
+    wanted = "list(params['feature_names'])" if name == "X" else "list(X.columns)"  # X_val: train's X
+    missing = [column for column in known if column not in names]
+    extra = [column for column in names if column not in known]
+    pairs = [(got, was) for got, was in zip(names, known) if got != was]
+    if len(names) == len(known) and missing and len(pairs) == len(missing) == len(extra) and \
+            all(got in extra and was in missing for got, was in pairs):
+        renamed = ", ".join(f"{was!r} as {got!r}" for got, was in pairs[:5])
+        return (f"{name} has renamed columns: it has {renamed}{' ...' * (len(pairs) > 5)}. Give them the "
+                f"names they had in training: {name} = {name}.rename(columns={dict(pairs[:5])})")
+    if missing:
+        also = f" (and has {_few(extra)}, which it was not: reindex drops them)" if extra else ""
+        return (f"{name} lacks {len(missing)} of the columns the network was trained on: {_few(missing)}{also}. "
+                "If they are dummy columns of categories absent from these rows (pd.get_dummies makes a "
+                f"column only for the values present), add them as 0: {name} = {name}.reindex(columns={wanted}, "
+                "fill_value=0); any other column must be supplied")
+    if extra:
+        return (f"{name} has {len(extra)} column{'s' * (len(extra) > 1)} the network was not trained on: "
+                f"{_few(extra)}. Keep only the training columns, in order: {name} = {name}[{wanted}]")
+    if len(names) != len(known):
+        twice = sorted({column for column in names if names.count(column) > 1})
+        return (f"{name} has the columns {_few(twice)} more than once; keep one of each: "
+                f"{name} = {name}.loc[:, ~{name}.columns.duplicated()]")
+    return (f"{name} has the training columns in another order (first: {pairs[0][0]!r} where training had "
+            f"{pairs[0][1]!r}). Put them in the training order: {name} = {name}[{wanted}]")
+
+
+_REAL = (int, float, np.integer, np.floating, np.bool_)  # what an object array may hold and be taken as numbers
+
+
+def _first_non_number(values):
+    """(index, value) of the first entry of a 1-D object array that is not a real number, or None."""
+    for i, value in enumerate(values):
+        if not isinstance(value, _REAL):
+            return i, value
+    return None
+
+
+def _number_hint(value, kind, column):
+    """How to turn a column (or array) `column` of this kind, holding this value, into numbers."""
+    if kind == "M":
+        return f"seconds since 1970, e.g. {column} = {column}.map(pd.Timestamp.timestamp)"
+    if kind == "m":
+        return f"seconds, e.g. {column} = {column}.dt.total_seconds()"
+    if value is None or (isinstance(value, float) and value != value) or type(value).__name__ in ("NAType", "NaTType"):
+        return "it holds missing values: impute them or drop those rows first"
+    if isinstance(value, (str, bytes)):
+        try:
+            float(value)
+            return f"its numbers are text: {column} = pd.to_numeric({column})"
+        except ValueError:
+            return "encode the categories as numbers first, e.g. pd.get_dummies(X, columns=[...]) for them"
+    return "encode it as numbers first"
+
+
 def _as_numbers(A, name, dtype):
-    """A as a finite array of dtype, or a ValueError that names what to change."""
+    """A as a finite array of dtype, or a ValueError that names what to change.
+
+    Numbers of mixed Python types (an object array from a DataFrame's .values, an object column
+    holding numbers) are numbers: they are taken. Anything else is refused, naming the column and
+    the value, with how to turn that kind of column into numbers."""
     if hasattr(A, "toarray") and hasattr(A, "nnz"):
         raise ValueError(f"{name} is a sparse matrix; nn.py works on dense arrays: pass {name}.toarray()")
     dtypes = getattr(A, "dtypes", None)
-    if dtypes is not None and hasattr(dtypes, "items"):  # a DataFrame: name a column that is not numeric
-        bad = [str(column) for column, kind in dtypes.items() if getattr(kind, "kind", "O") not in "biuf"]
-        if bad:
-            raise ValueError(f"{name}'s column {bad[0]!r} is not numeric (dtype {dtypes[bad[0]]}); encode it "
-                             "as numbers first, e.g. pd.get_dummies(X) for categories")
+    frame = dtypes is not None and hasattr(dtypes, "items")  # a DataFrame; a Series' dtypes is one dtype
     try:
-        raw = A.to_numpy(dtype=np.float64) if dtypes is not None and hasattr(A, "to_numpy") else np.asarray(A)
+        if frame and all(getattr(kind, "kind", "O") in "biuf" for _, kind in dtypes.items()):
+            raw = A.to_numpy(dtype=np.float64) if hasattr(A, "to_numpy") else np.asarray(A, dtype=np.float64)
+        else:
+            raw = np.asarray(A, dtype=object) if frame else np.asarray(A)
     except (TypeError, ValueError) as error:
         raise ValueError(f"{name} must be a numeric array of shape (n_samples, n_features), with the "
                          f"same number of values in every row: {error}") from None
+    if frame and raw.dtype == object:
+        for j, (column, kind) in enumerate(dtypes.items()):
+            bad = _first_non_number(raw[:, j]) if raw.ndim == 2 else None
+            if bad is not None or getattr(kind, "kind", "O") in "mM":
+                row, value = bad or (0, raw[0, j] if raw.size else None)
+                raise ValueError(f"{name}'s column {str(column)!r} is not numeric (dtype {kind}; row {row} holds "
+                                 f"{value!r:.40}): " + _number_hint(value, getattr(kind, "kind", "O"),
+                                                                     f"{name}[{str(column)!r}]"))
     if raw.dtype.kind == "c":
         raise ValueError(f"{name} is complex; a network learns on real numbers: pass {name}.real, or the "
                          "real and imaginary parts as separate columns")
+    if raw.dtype == object:
+        bad = _first_non_number(raw.ravel())
+        if bad is not None:
+            at = np.unravel_index(bad[0], raw.shape) if raw.ndim else ()
+            raise ValueError(f"{name} must hold numbers; at {tuple(map(int, at))} it holds {bad[1]!r:.40} "
+                             f"({type(bad[1]).__name__}): " + _number_hint(bad[1], "O", name))
+        try:
+            raw = raw.astype(np.float64)
+        except OverflowError:
+            digits = max(len(str(abs(int(value)))) for value in raw.ravel())
+            raise ValueError(f"{name} holds an integer too large for any float (of {digits} digits; float64 ends "
+                             "near 1.8e308): divide the column by a power of ten first")
     if raw.dtype.kind not in "biuf":
         raise ValueError(f"{name} must be numeric; got dtype {raw.dtype} with values like "
-                         f"{raw.ravel()[:3].tolist()}")
+                         f"{raw.ravel()[:3].tolist()}: "
+                         + _number_hint(raw.ravel()[0] if raw.size else None, raw.dtype.kind, name))
     with np.errstate(over="ignore", invalid="ignore"):
         cast = raw.astype(dtype, copy=False)
         if np.isfinite(np.sum(cast, dtype=np.float64)):  # one pass, and no array of booleans
             return cast
         if raw.dtype.kind == "f" and not np.isfinite(raw).all():
-            row = int(np.argwhere(~np.isfinite(raw))[0][0])
-            raise ValueError(f"{name} contains NaN or infinity (first in row {row}); "
-                             "remove or impute those values first")
+            where = f" (first in row {int(np.argwhere(~np.isfinite(raw))[0][0])})" if raw.ndim else ""
+            raise ValueError(f"{name} contains NaN or infinity{where}; remove or impute those values first")
         if not np.isfinite(cast).all():
             raise ValueError(f"{name} has values beyond {np.dtype(dtype).name}'s range (largest "
                              f"{np.abs(raw).max():.3g}): use a float64 network (init_params(..., "
@@ -1704,18 +1936,31 @@ def _as_numbers(A, name, dtype):
     return cast  # finite numbers whose sum overflows: still fine
 
 
+def _one_row(X, known):
+    """A pandas Series whose index is the training columns (a row, X.iloc[i]) as one sample (1, n_0)."""
+    index = getattr(X, "index", None)
+    if known is None or index is None or getattr(X, "ndim", None) != 1 or hasattr(X, "columns"):
+        return X
+    labels = [str(label) for label in index]
+    if sorted(labels) != sorted(known):
+        return X
+    return np.asarray(X)[[labels.index(column) for column in known]][None, :]
+
+
 def _check_X(X, params, name="X", dtype=None):
     """X as a 2-D array with as many columns as W1 has rows: of the params' dtype, or float64 for a
     network that standardises X itself (x_mean), so that no digit is lost before it does."""
-    names, known = _feature_names(X), params.get("feature_names")
-    if names is not None and known is not None and names != tuple(known):
-        raise ValueError(f"{name}'s columns are not the ones the network was trained on, in that order.\n"
-                         f"  trained on: {list(known)}\n  got:        {list(names)}\n"
-                         f"Select them in order: {name}[list(params['feature_names'])]")
+    known = _check_feature_names(params)
+    X = _one_row(X, known)
+    names, series = _feature_names(X), getattr(X, "ndim", None) == 1 and hasattr(X, "index")
+    if names is not None and known is not None and names != known:
+        raise ValueError(_columns_differ(names, known, name))
     X = _as_numbers(X, name, dtype or (np.float64 if "x_mean" in params else params["W1"].dtype))
     n_in = params["W1"].shape[0]
     if X.ndim != 2:
-        hint = (" (one sample: X.reshape(1, -1); one feature: X.reshape(-1, 1))" if X.ndim == 1 else
+        hint = (f" (a Series: one sample is a row, {name}.iloc[[i]] with double brackets, or "
+                f"{name}.to_frame().T; one feature: {name}.to_frame())" if series else
+                f" (one sample: {name}.reshape(1, -1); one feature: {name}.reshape(-1, 1))" if X.ndim == 1 else
                 f" (images or other grids: flatten each sample, {name}.reshape(len({name}), -1))"
                 if X.ndim > 2 else "")
         raise ValueError(f"{name} must be 2-D (n_samples, n_features); got shape {X.shape}{hint}")
@@ -1723,22 +1968,24 @@ def _check_X(X, params, name="X", dtype=None):
         raise ValueError(f"{name} has shape {X.shape}; the network expects (n_samples >= 1, {n_in}) "
                          f"since W1 is {params['W1'].shape}")
     if "x_mean" in params and "x_std" in params:
-        why = _off_scale(X, np.asarray(params["x_mean"]), np.asarray(params["x_std"]))
+        why = _off_scale(X, np.asarray(params["x_mean"]), np.asarray(params["x_std"]), known)
         if why:
             _warn(f"{name} is on another scale from the data the network was trained on ({why}). The "
-                  "network takes data as train got it, unscaled: pass it as it was, without scaling it, "
-                  "and scale no part by hand")
+                  "network takes data as train got it: pass it as it was, without scaling it, with its "
+                  "columns in the training order, and scale no part by hand")
     return X
 
 
-def _off_scale(X, mean, std):
+def _off_scale(X, mean, std, names=None):
     """Why X seems to come from another scale than training data of this mean and std, or "".
 
     Per column, the shift of X's mean and the ratio of its spread, in training standard deviations.
     The median column judges (a shift of 1.5 with 20 rows or more to average, 3 with fewer; a
     spread 4 times larger or smaller, with 20 rows or more), and any column shifted by 50 or 100:
     a few sparse columns (a pixel that is rarely on) move a little on healthy data, and a column
-    scaled or left unscaled moves by far more. Columns constant in training are skipped.
+    scaled or left unscaled moves by far more. Columns constant in training are skipped. The answer
+    names the worst columns, and says so when they look like other training columns (the columns
+    in another order).
     """
     known = std > 1e-6 * std.max() if std.size and std.max() > 0 else np.zeros(std.shape, bool)
     if not known.any():
@@ -1750,17 +1997,46 @@ def _off_scale(X, mean, std):
     if X.shape[0] >= 2 and looks_standardised(x_mean[known], x_std[known]) and \
             not looks_standardised(mean[known], std[known]):
         return "every column has mean 0 and spread 1, as if standardised by hand"
-    shift = np.abs(x_mean[known] - mean[known]) / std[known]
-    median, largest = (1.5, 50) if X.shape[0] >= 20 else (3, 100)
-    if np.median(shift) > median or shift.max() > largest:
-        return f"its columns' means sit a median {np.median(shift):.3g} training standard deviations away"
-    varies = x_std[known] > 0  # a column held constant (a slice through the inputs) has no spread to judge
-    if X.shape[0] >= 20 and varies.sum() >= known.sum() / 2:
-        ratio = np.abs(np.log(x_std[known][varies] / std[known][varies]))
-        if np.median(ratio) > math.log(4) or ratio.max() > math.log(100):
-            return (f"its columns spread a median {math.exp(np.median(ratio)):.3g} times more or less "
-                    "than the training data's")
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # near float64's limit: inf, judged below
+        shift = np.where(known, np.abs(x_mean - mean) / np.where(known, std, 1), 0)
+        median, largest = (1.5, 50) if X.shape[0] >= 20 else (3, 100)
+        if np.median(shift[known]) > median or shift.max() > largest:
+            return (_worst_columns(shift, shift, names, "sits", "training standard deviations from its training mean") +
+                    _moved_columns(shift, x_mean, mean, std, known, median, names))
+        varies = known & (x_std > 0)  # a column held constant (a slice through the inputs) has no spread to judge
+        if X.shape[0] >= 20 and varies.sum() >= known.sum() / 2:
+            ratio = np.where(varies, np.abs(np.log(x_std / np.where(varies, std, 1))), 0)
+            if np.median(ratio[varies]) > math.log(4) or ratio.max() > math.log(100):
+                spread = np.where(varies, x_std / np.where(varies, std, 1), 1)
+                return _worst_columns(ratio, spread, names, "spreads", "times as widely as in training")
     return ""
+
+
+def _column_name(j, names):
+    return f"column {j}" + (f" ({names[j]!r})" if names is not None and j < len(names) else "")
+
+
+def _worst_columns(score, shown, names, verb, what):
+    """'column 3 ('area') sits 1.04e+03 <what>, column 0 250; the median column 0.04': the worst three."""
+    worst = [j for j in np.argsort(-score, kind="stable")[:3] if score[j] > 0]
+    rest = "".join(f", {_column_name(j, names)} {shown[j]:.3g}" for j in worst[1:])
+    return (f"{_column_name(worst[0], names)} {verb} {shown[worst[0]]:.3g} {what}{rest}; the median column "
+            f"{np.median(shown):.3g}")
+
+
+def _moved_columns(shift, x_mean, mean, std, known, close, names):
+    """'; column 3 looks like training column 0 ...: are the columns in another order?' or ""."""
+    found = []
+    for j in np.argsort(-shift, kind="stable")[:3]:
+        if shift[j] <= close:
+            break
+        fit = np.where(known, np.abs(x_mean[j] - mean) / np.where(known, std, 1), np.inf)
+        i = int(fit.argmin())
+        if i != j and fit[i] <= close:
+            found.append(f"{_column_name(j, names)} looks like training {_column_name(i, names)}")
+    if not found:
+        return ""
+    return "; " + ", ".join(found) + ": the columns may be in another order than in training"
 
 
 def _column_stats(A):
@@ -1779,19 +2055,28 @@ def _check_Y(Y, params, n, name="Y", dtype=None):
     """Targets as an (n, k) array of the params' dtype (or `dtype`); softmax labels become one-hot rows."""
     dtype = dtype or params["W1"].dtype
     output, k = params["output"], params[f"W{depth(params)}"].shape[1]
+    shape = getattr(Y, "shape", None)
+    if getattr(Y, "ndim", None) == 2 and shape[1] != k:
+        raise ValueError(_columns_not_outputs(Y, k, output, name))
     if getattr(Y, "ndim", None) == 2 and hasattr(Y, "columns") and k == 1:
         raise ValueError(f"{name} is a DataFrame of shape {Y.shape}; pass its column as a 1-D array, "
                          f"e.g. {name}.to_numpy().ravel() or df['target']")
     if output in ("sigmoid", "softmax"):
-        labels = np.asarray(Y)
-        if labels.dtype.kind in "USO":
-            raise ValueError(f"{name} must be numeric; got dtype {labels.dtype} with values like "
-                             f"{labels.ravel()[:3].tolist()}" + _LABEL_HINT[output])
+        try:
+            labels = np.asarray(Y) if not hasattr(Y, "dtypes") else np.asarray(Y, dtype=object)
+        except ValueError as error:
+            raise ValueError(f"{name} must be an array of labels, with the same number of values in every row: "
+                             f"{error}") from None
+        if labels.dtype.kind in "US" or (labels.dtype == object and _first_non_number(labels.ravel()) is not None):
+            raise ValueError(f"{name} must be numeric; got dtype {getattr(Y, 'dtype', labels.dtype)} with values "
+                             f"like {labels.ravel()[:3].tolist()}" + _LABEL_HINT[output])
     if output == "softmax" and np.ndim(Y) == 1:
         return _one_hot(_as_numbers(Y, name, np.float64), n, k, name).astype(dtype)
     Y = _as_numbers(Y, name, dtype)
     if Y.ndim == 1 and k == 1:
         Y = Y[:, None]  # a 1-D target of a single output is a column, never broadcast to (n, n)
+    if Y.ndim == 2 and Y.shape[0] == n and Y.shape[1] != k:
+        raise ValueError(_columns_not_outputs(Y, k, output, name))
     if Y.shape != (n, k):
         hint = {1: " (or (n,) for a single output)"}.get(k, " (or integer labels (n,))" if output == "softmax" else
                                                      f"; for one class out of {k} per sample use output='softmax'"
@@ -1808,6 +2093,22 @@ def _check_Y(Y, params, n, name="Y", dtype=None):
             raise ValueError(f"softmax targets must be one-hot rows that sum to 1 (or integer labels (n,)); "
                              f"row {bad} sums to {sums[bad]}")
     return Y
+
+
+def _columns_not_outputs(Y, k, output, name):
+    """Y has another number of columns than the network has outputs: say so, and what to pass."""
+    columns, names = Y.shape[1], list(getattr(Y, "columns", [])) or None
+    listed = f" {_few(names)}" if names is not None else ""
+    one = f"{name}[{names[0]!r}]" if names else f"{name}[:, 0]"
+    if output == "softmax":
+        fix = (f"one-hot rows need one column per class, so a network of {columns} outputs; or pass integer "
+               f"labels 0..{k - 1}, e.g. {name}.argmax(axis=1) for one-hot rows")
+    elif k == 1:
+        fix = (f"pass the one target column as a 1-D array (e.g. {one} if it is the first), or give the network "
+               f"{columns} outputs: init_params([..., {columns}], ...)")
+    else:
+        fix = f"pass the {k} target columns, or give the network {columns} outputs: init_params([..., {columns}], ...)"
+    return f"{name} has {columns} columns{listed}; the network has {k} output{'s' * (k > 1)}: {fix}"
 
 
 _LABEL_HINT = {
@@ -1837,8 +2138,19 @@ def _one_hot(labels, n, k, name="Y"):
     return Y
 
 
+def _check_seed(seed, name="seed"):
+    """seed as np.random.default_rng takes it: an integer >= 0, None (a fresh generator each call) or a
+    np.random.Generator; anything else is a ValueError that names the argument."""
+    if seed is None or isinstance(seed, np.random.Generator) or (
+            isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)) and seed >= 0):
+        return seed
+    raise ValueError(f"{name} must be an integer >= 0 (or None, or a np.random.Generator); got {seed!r:.80}. "
+                     f"Any number will do, e.g. {name}=0: the same seed gives the same run")
+
+
 def _check_cache(cache, params):
-    """Check that cache holds A0, ..., AD and ZD with as many rows as X and these layers' widths."""
+    """Check that cache holds A0, ..., AD and ZD with as many rows as X and these layers' widths, and
+    no NaN (backward would turn it into NaN gradients)."""
     D = depth(params)
     A0 = cache.get("A0") if isinstance(cache, dict) else None
     n = A0.shape[0] if getattr(A0, "ndim", 0) == 2 else None
@@ -1851,6 +2163,13 @@ def _check_cache(cache, params):
             raise ValueError(f"cache[{key!r}] must be a {params['W1'].dtype} array of shape (n, {width}) for these "
                              "params; "
                              f"got {shapes!s:.200}. Pass the cache that forward returned for these params")
+    for key, _ in named:
+        with np.errstate(over="ignore", invalid="ignore"):
+            total = np.sum(cache[key])
+        if np.isnan(total):  # one pass; infinities alone sum to inf (or NaN, looked at closer)
+            if np.isnan(cache[key]).any():
+                raise ValueError(f"cache[{key!r}] holds NaN, which forward never returns (it refuses NaN inputs "
+                                 "and outputs): pass the cache that forward returned for these params")
 
 
 # What scikit-learn calls train's settings, so that its users are told ours.

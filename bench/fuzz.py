@@ -59,6 +59,13 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
     import numpy as np
 
     R = np.random.default_rng(seed)
+    UMASK = os.umask(0o022)  # read once (os.umask sets it too), and put back
+    os.umask(UMASK)
+    try:
+        import pandas as pd
+    except ImportError:
+        pd = None
+    must_refuse = {}  # id -> data that is no numbers (a datetime Series, ...): a call given it must not return
     folder = os.path.abspath(os.fspath(folder or tempfile.mkdtemp(prefix="nn-fuzz-")))
     nn_file = os.path.realpath(nn.__file__)
     with open(nn_file) as f:
@@ -243,6 +250,9 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
             p = copy_params(t)
             n = int(R.integers(1, 25))
             X = X0[R.integers(0, len(X0), n)] + 0.01 * R.normal(size=(n, X0.shape[1]))
+            if coin(0.1) and not valid:  # near float64's limit, for the scale check of a trained network
+                X = X * 10.0 ** int(R.integers(295, 307))
+                desc += "; X near float64's limit"
             Y = valid_Y(p, n)
         else:
             p, desc = new_net(big)
@@ -413,14 +423,30 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
     def mutate_data(A, name):
         A = np.asarray(A)
         n = A.shape[0] if A.ndim else 1
-        m = pick(["dtype"] * 4 + ["shape", "shape", "container", "frame", "sparse", "special", "subclass", "rows"])
+        m = pick(["dtype"] * 4 + ["shape", "shape", "container", "frame", "sparse", "special", "subclass", "rows"]
+                 + ["series"] * (pd is not None))
+        if m == "series":  # pandas' own: a Series of dates, durations, text or huge ints is no numbers
+            how = pick(["datetime", "timedelta", "text", "huge", "floats", "row"])
+            if how == "row" and A.ndim == 2 and n:
+                B = pd.Series(A[0], index=[f"c{j}" for j in range(A.shape[1])])
+            else:
+                values = {"datetime": lambda: pd.Series(pd.date_range("2020-01-01", periods=n, freq="D")),
+                          "timedelta": lambda: pd.Series(pd.to_timedelta(np.arange(n), unit="s")),
+                          "text": lambda: pd.Series([f"{v:.3g}" for v in np.ravel(A)[:n].astype(float)], dtype=pick([object, "string"])),
+                          "huge": lambda: pd.Series([10**400] * n, dtype=object),
+                          "floats": lambda: pd.Series(np.ravel(A)[:n].astype(float)),
+                          "row": lambda: pd.Series(np.ravel(A)[:n].astype(float))}
+                B = values[how]()
+                if how in ("datetime", "timedelta", "text", "huge"):
+                    must_refuse[id(B)] = B
+            return B, f"{name} a Series of {how} ({len(B)})"
         if m == "dtype":
             how = pick(DTYPES)
             return retype(A, how), f"{name} as {how}"
         if m == "shape":
             B = pick([lambda: A.ravel(), lambda: A[..., None], lambda: A[:0], lambda: A[:, :0] if A.ndim > 1 else A[:0],
                       lambda: np.concatenate([A, A[:, :1]], axis=1) if A.ndim > 1 else A[:, None],
-                      lambda: A[0] if n else A, lambda: np.float64(1.0), lambda: A.T, lambda: A[:-1] if n > 1 else A[:0],
+                      lambda: A[0] if n else A, lambda: np.float64(1.0), lambda: np.float64(np.nan), lambda: np.array(np.nan), lambda: A.T, lambda: A[:-1] if n > 1 else A[:0],
                       lambda: A.reshape(n, -1, 1) if A.ndim == 2 and A.shape[1] else A])()
             return B, f"{name} shape {np.shape(B)}"
         if m == "container":
@@ -610,7 +636,8 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
 
         def check(r):
             Y_hat, cache = r
-            if ok_before and Y_hat.shape != (np.shape(X)[0], p[f"W{nn.depth(p)}"].shape[1]):
+            rows = 1 if pd is not None and isinstance(X, pd.Series) else np.shape(X)[0]  # a Series is one row
+            if ok_before and Y_hat.shape != (rows, p[f"W{nn.depth(p)}"].shape[1]):
                 raise Wrong("forward: wrong output shape", str(Y_hat.shape))
             if ok_before and Y_hat.dtype != p["W1"].dtype:
                 raise Wrong("forward: output dtype differs from the network's", f"{Y_hat.dtype} vs {p['W1'].dtype}")
@@ -677,7 +704,17 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
                 if g[k].dtype != p[k].dtype:
                     raise Wrong("backward: gradients of another dtype than the network's (cache not checked)",
                                 f"{k} {g[k].dtype} for a {p[k].dtype} network")
-        return plain("backward", [p, cache, Y], {}, notes, check)
+        case = plain("backward", [p, cache, Y], {}, notes, check)
+        nan_cache = isinstance(cache, dict) and any(isinstance(v, np.ndarray) and v.dtype.kind == "f" and np.isnan(v).any()
+                                                    for v in cache.values())
+        unchanged = case["always"]
+
+        def always(exc):
+            unchanged(exc)
+            if nan_cache and isinstance(exc, ValueError) and "overflowed" in str(exc):
+                raise Wrong("backward reports a NaN in the cache as an overflow", str(exc)[:120])
+        case["always"] = always
+        return case
 
     def gen_update():
         p, X, Y, notes = net_and_data()
@@ -725,7 +762,10 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
                     expected = p[k] - lr * np.asarray(grads[k], dtype=float)
                 g_dtype = np.asarray(grads[k]).dtype
                 rtol = max(1e-5, 10 * float(np.finfo(g_dtype).eps)) if g_dtype.kind == "f" else 1e-5
-                if not np.allclose(new[k], expected, rtol=rtol, atol=1e-30, equal_nan=True):
+                with np.errstate(all="ignore"):  # theta and lr dtheta nearly cancelling: rounding of theta's dtype
+                    slack = 4 * float(np.finfo(p[k].dtype).eps) * (np.abs(p[k]) + np.abs(lr * np.asarray(grads[k], dtype=float)))
+                if not np.all(np.isclose(new[k], expected, rtol=rtol, atol=1e-30, equal_nan=True) |
+                              (np.abs(new[k] - expected) <= slack)):
                     raise Wrong("update: theta - lr dtheta is wrong", k)
         return plain("update", [p, grads, lr], {}, notes, check)
 
@@ -1018,7 +1058,7 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
             nan_before = not finite_before and isinstance(p, dict) and any(
                 isinstance(p.get(k), np.ndarray) and p[k].dtype.kind in "fc" and np.isnan(p[k]).any() for k in nn.param_keys(p))
             ok_before = network_ok(p)
-            n = np.shape(X)[0] if ndim(X) > 0 else None
+            n = 1 if pd is not None and isinstance(X, pd.Series) else np.shape(X)[0] if ndim(X) > 0 else None
 
             def check(r):
                 if nan_before:
@@ -1069,14 +1109,22 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
         i = next(counter)
         base = os.path.join(folder, f"save{i}")
         kind = pick(["plain", "npz", "npz", "pathlib", "bytes", "int", "none", "missing_dir", "dir", "nul", "long",
-                     "double_ext", "relative", "dot_npz_dir"])
+                     "double_ext", "relative", "dot_npz_dir", "trailing_slash", "read_only", "plain"])
         target, allow = base + ".npz", ()
         path = {"plain": base, "npz": base + ".npz", "pathlib": pathlib.Path(base + ".npz"), "bytes": (base + ".npz").encode(),
                 "int": 5, "none": None, "missing_dir": os.path.join(folder, f"nope{i}", "x.npz"), "dir": base + ".npz",
                 "nul": base + "\x00.npz", "long": os.path.join(folder, "n" * 300 + ".npz"), "double_ext": base + ".npz.npz",
-                "relative": f"save{i}", "dot_npz_dir": base}[kind]
-        if kind in ("int", "none", "nul", "long", "missing_dir", "bytes"):
+                "relative": f"save{i}", "dot_npz_dir": base, "trailing_slash": base + os.sep, "read_only": base + ".npz"}[kind]
+        if kind in ("int", "none", "nul", "long", "missing_dir", "trailing_slash"):
             target = None
+        if kind == "trailing_slash":
+            os.mkdir(base)
+        if kind == "read_only":  # a write-protected file, which save_params must leave as it is
+            quiet(nn.save_params, target, new_net(keep_epochs=True)[0])
+            os.chmod(target, 0o444)
+            with open(target, "rb") as file:
+                protected = file.read()
+            allow = (PermissionError,)
         if kind == "missing_dir":
             allow = (FileNotFoundError,)
         if kind == "double_ext":
@@ -1087,7 +1135,7 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
             os.mkdir(base + ".npz")
             target = None
         old = None
-        if target is not None and coin(0.5):
+        if target is not None and kind != "read_only" and coin(0.5):
             old, _ = new_net(keep_epochs=True)
             quiet(nn.save_params, target, old)
         if coin(0.6):
@@ -1125,11 +1173,24 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
                 for name, f in saved_os.items():
                     setattr(os, name, f)
 
+        existed = target is not None and os.path.exists(target)
+
         def always(exc):
             check_unchanged("save_params", snaps)
             left = leftovers(folder) + leftovers(os.getcwd())
             if left:
                 raise Wrong("save_params left a temporary file behind", str(left[:2]))
+            if kind == "trailing_slash" and os.path.exists(os.path.join(base, ".npz")):
+                raise Wrong("save_params('d/') wrote d/.npz, which load_params('d/') cannot find", base)
+            if kind == "read_only":
+                with open(target, "rb") as file:
+                    if file.read() != protected:
+                        raise Wrong("save_params replaced a write-protected file", target)
+                os.chmod(target, 0o644)
+                return
+            if exc is None and target is not None and not existed and \
+                    os.stat(target).st_mode & 0o777 != 0o666 & ~UMASK:
+                raise Wrong("save_params ignores the umask", f"mode {os.stat(target).st_mode & 0o777:o} with umask {UMASK:o}")
             if target is None:
                 return
             if exc is None:
@@ -1145,7 +1206,8 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
                     raise Wrong("a failed save destroyed the old file", f"{type(error).__name__}: {str(error)[:150]}")
                 same_network(loaded, old, "a failed save changed the old file")
         return {"fn": "save_params", "call": call, "notes": notes, "check": None, "always": always, "allow": allow,
-                "replay": (None if fault else ("save_params", [path, p], {})), "expect": injected}
+                "replay": (None if fault else ("save_params", [path, p], {})), "expect": injected,
+                "target": str(target)}
 
     def npy(arr):
         buf = io.BytesIO()
@@ -1157,19 +1219,66 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
         h += " " * ((64 - (10 + len(h) + 1) % 64) % 64) + "\n"
         return b"\x93NUMPY" + bytes(version) + struct.pack("<H", len(h)) + h.encode("latin1") + data
 
-    def members_of(p):
-        out = [("hidden.npy", npy(np.array(p["hidden"]))), ("output.npy", npy(np.array(p["output"])))]
-        for k, v in p.items():
-            if k not in ("hidden", "output"):
-                out.append((f"{k}.npy", npy(np.array(v) if k != "feature_names" else np.array([str(x) for x in v]))))
-        return out
+    def members_of(path):
+        """The members of the file save_params wrote, in its order: (name, bytes)."""
+        with zipfile.ZipFile(path) as z:
+            return [(info.filename, z.read(info)) for info in z.infolist()]
+
+    resummed = []  # whether the last write_zip made the checksums agree with its edited members
 
     def write_zip(path, members, compression=zipfile.ZIP_STORED):
+        """Write members as a zip; half the time with checksums recomputed to fit an edit, so that a file
+        edited by hand (not damaged) reaches the checks behind the checksums."""
+        resummed[:] = [False]
+        names = [m for m, _ in members]
+        if "checksums.npy" in names and coin(0.5) and hasattr(nn, "_checksum"):
+            lines = []
+            for m, data in members:
+                try:
+                    array = np.lib.format.read_array(io.BytesIO(data), allow_pickle=False)
+                except Exception:
+                    continue
+                if m != "checksums.npy":
+                    lines.append(f"{m[:-4]} {nn._checksum(array)}")
+            members = [(m, npy(np.array(lines)) if m == "checksums.npy" else d) for m, d in members]
+            resummed[:] = [True]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with zipfile.ZipFile(path, "w", compression) as z:
                 for name, data in members:
                     z.writestr(name, data)
+
+    BOMB = 2**27  # bytes: a deflated b1 of zeros that really unpacks to 128 MiB, from a file of 128 KiB
+
+    def deflate_bomb():
+        """The path of a zip holding only that b1 (made once per run: compressing it takes a moment)."""
+        bomb = os.path.join(folder, "bomb.zip")
+        if not os.path.exists(bomb):
+            with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z, z.open("b1.npy", "w", force_zip64=True) as w:
+                w.write(forged_npy({"descr": "<f8", "fortran_order": False, "shape": (BOMB // 8,)}))
+                block = bytes(2**22)
+                for _ in range(BOMB // len(block)):
+                    w.write(block)
+        return bomb
+
+    def zip_index_damaged(raw):
+        """The file with one bit flipped in its zip index (the central directory and its end record)."""
+        raw = bytearray(raw)
+        start = raw.find(b"PK\x01\x02")
+        at = int(R.integers(start, len(raw)))
+        raw[at] ^= 1 << int(R.integers(8))
+        return bytes(raw), at - start
+
+    def old_format_file(path, p):
+        """The file the save_params before the format version wrote: W1, b1 with x's statistics folded in
+        (W1' = W1 / s, b1' = b1 - (m / s) @ W1), x_mean and x_std beside them, no version; and the
+        network load_params must make of it."""
+        m, s = R.normal(size=p["W1"].shape[0]) * 100, R.uniform(0.5, 50, p["W1"].shape[0])
+        W1, b1 = p["W1"].astype(np.float64), p["b1"].astype(np.float64)
+        folded = {**p, "W1": (W1 / s[:, None]).astype(p["W1"].dtype), "b1": (b1 - (m / s) @ W1).astype(p["W1"].dtype),
+                  "x_mean": m, "x_std": s}
+        np.savez(path, **{k: np.asarray(v) for k, v in folded.items()})
+        return {**p, "x_mean": m, "x_std": s}
 
     def patch_bytes(raw, signature, offset, value, fmt):
         raw = bytearray(raw)
@@ -1180,6 +1289,7 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
         return bytes(raw)
 
     LOAD_KINDS = ["good", "good_compressed", "good_noext", "truncated", "truncated", "flipped", "flipped", "random",
+                  "index_flipped", "index_flipped", "index_flipped", "old_format", "header_garbage",
                   "random_pk", "empty", "text", "pickle", "pickle0", "npy", "npy_object", "npz_object", "forged_shape",
                   "forged_size", "forged_header", "extra_txt", "extra_npy", "dup_member", "subdir_member", "empty_zip",
                   "weights_only", "hidden_kinds", "epochs_kinds", "feature_kinds", "stats_kinds", "W_kinds", "chain",
@@ -1195,7 +1305,8 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
         quiet(nn.save_params, path, p)
         with open(path, "rb") as f:
             good = f.read()
-        members = members_of(p)
+        members = members_of(path)
+        expect = p  # what a load that returns must give
         allow, arg, detail = (), path, kind
         names = [name for name, _ in members]
 
@@ -1209,6 +1320,32 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
             cut = int(R.integers(0, len(good)))
             open(path, "wb").write(good[:cut])
             detail += f" to {cut} of {len(good)} bytes"
+        elif kind == "index_flipped":
+            raw, at = zip_index_damaged(good)
+            open(path, "wb").write(raw)
+            detail += f" at byte {at} of the zip index"
+        elif kind == "old_format":
+            if any(k in p for k in ("x_mean", "y_mean", "feature_names")) or not network_ok(p):
+                p = {k: v for k, v in p.items() if k not in ("x_mean", "x_std", "y_mean", "y_std", "feature_names")}
+            expect = old_format_file(path, p)
+        elif kind == "header_garbage":
+            victim = pick(names)
+            write_zip(path, replace(victim, forged_npy(pick(["{'descr': '<f8', 'fortran_order': False}", "{1: 2}",
+                                                             "{'descr': 'zz', 'fortran_order': False, 'shape': (2,), }",
+                                                             "{'descr': '<f8', 'fortran_order': 'x', 'shape': (2,), }",
+                                                             "not python"]))))
+            detail += f" {victim} with an unreadable header"
+        elif kind == "deflate_bomb":
+            bomb = deflate_bomb()
+            with open(bomb, "rb") as source, open(path, "wb") as target:
+                target.write(source.read())
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                with zipfile.ZipFile(path, "a") as z:
+                    for m, d in members:
+                        if m != "b1.npy":
+                            z.writestr(m, d)
+            detail += f" b1 claims {BOMB >> 20} MiB and unpacks to it from {os.path.getsize(path) >> 10} KiB"
         elif kind == "flipped":
             raw = bytearray(good)
             for _ in range(int(R.integers(1, 4))):
@@ -1333,15 +1470,18 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
         notes.append(f"file: {detail}")
         good_kinds = ("good", "good_compressed", "good_noext") + (("path_types",) if isinstance(arg, (str, pathlib.Path, bytes)) and arg else ())
 
+        edited = bool(resummed and resummed[0]) and kind not in good_kinds  # a consistent file edited by hand
+
         def check(loaded):
             if kind in good_kinds:
                 same_network(loaded, p, "load_params of a good file")
                 return
-            try:
-                same_network(loaded, p, "")
-                return  # the damage was harmless: the file still holds this network
-            except Wrong:
-                pass
+            if kind == "old_format":
+                old_file_converted(loaded, expect)
+                return
+            if not edited:  # damage must be refused, or be harmless: never another network
+                same_network(loaded, p, f"load_params returned another network from a damaged file ({kind})")
+                return
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
@@ -1349,9 +1489,44 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
             except Exception as error:
                 raise Wrong("load_params accepted a file whose network cannot predict",
                             f"{kind}: {type(error).__name__}: {str(error)[:120]}")
-        return {"fn": "load_params", "call": lambda: nn.load_params(arg), "notes": notes, "check": check, "always": None,
+
+        peak = []
+
+        def call():
+            import tracemalloc
+            if kind not in ("deflate_bomb", "forged_size"):
+                return nn.load_params(arg)
+            tracemalloc.start()
+            try:
+                return nn.load_params(arg)
+            finally:
+                peak.append(tracemalloc.get_traced_memory()[1])
+                tracemalloc.stop()
+
+        def always(exc):
+            if peak and peak[0] > 2**25:
+                raise Wrong("load_params allocated far more than the file holds",
+                            f"{kind}: {peak[0] >> 20} MiB for a file of {os.path.getsize(path) >> 10} KiB")
+            if isinstance(exc, ValueError) and isinstance(arg, str) and arg and os.path.isfile(arg) and \
+                    os.path.basename(arg) not in str(exc):
+                raise Wrong("load_params refused a file without naming it", f"{kind}: {str(exc)[:150]}")
+        return {"fn": "load_params", "call": call, "notes": notes, "check": check, "always": always,
                 "allow": allow, "replay": ("load_params", [arg], {}) if kind not in ("path_types", "missing", "dir", "dev_null") else None,
                 "file": arg if isinstance(arg, str) and os.path.isfile(arg) else None}
+
+    def old_file_converted(loaded, want):
+        """load_params of a file from before the format version: W1, b1 unfolded (to rounding), the rest as saved."""
+        for key in want:
+            if key in ("W1", "b1"):
+                continue
+            same_network({key: loaded.get(key)}, {key: want[key]}, "load_params of an old-format file")
+        m, s, W1, b1 = want["x_mean"], want["x_std"], want["W1"].astype(float), want["b1"].astype(float)
+        eps = np.finfo(want["W1"].dtype).eps
+        scale = np.abs(m / s) @ np.abs(W1) + np.abs(b1) + 1
+        if loaded["W1"].dtype != want["W1"].dtype or np.abs(loaded["W1"] - W1).max() > 8 * eps * np.abs(W1).max() + 1e-300 \
+                or np.abs(loaded["b1"] - b1).max() > 8 * eps * scale.max():
+            raise Wrong("load_params: an old-format file's W1, b1 are not unfolded",
+                        f"W1 off by {np.abs(loaded['W1'] - W1).max():.3g}, b1 by {np.abs(loaded['b1'] - b1).max():.3g}")
 
     GENERATORS = [
         ("init_params", 5, gen_init_params), ("depth", 2, gen_depth_like("depth")), ("param_keys", 2, gen_depth_like("param_keys")),
@@ -1385,6 +1560,22 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
         name = "nn.py" if spot is last_nn else os.path.basename(spot[0])
         return f"{name}:{spot[1]} in {spot[2]}: {text[:90]}"
 
+    def raw(exc):
+        """True if exc is NumPy's or Python's own error, not one nn.py raised with a message of its own: the
+        innermost frame is outside nn.py, or on an nn.py line that is no raise statement. (A wrong call of
+        a function, caught by Python at the call in this file, says what to pass.)"""
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is None:
+            return False
+        name = os.path.realpath(tb.tb_frame.f_code.co_filename)
+        if name == os.path.realpath(__file__ if "__file__" in globals() else name):
+            return False
+        if name != nn_file:
+            return True
+        return not nn_lines[tb.tb_lineno - 1].lstrip().startswith("raise")
+
     def warning_inside(exc):
         seen = exc.__context__ or exc.__cause__
         while seen is not None:
@@ -1393,9 +1584,15 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
             seen = seen.__context__ or seen.__cause__
         return None
 
+    # Functions whose raw errors issue 27's helper could not end (Part 1 and train's checks belong to the
+    # lead); notes/issue27.md gives the checks that do. Their raw errors are notes, printed but not counted,
+    # until then: empty this set once they are in.
+    NOT_YET = {"depth", "param_keys", "init_params", "_gradient_check", "gradient_check", "_sanity_lines",
+               "sanity_check", "train", "_check_train", "_check_resume"}
+
     def report(case, cause, detail):
-        if cause.startswith("wrong: note: "):
-            cause = cause[len("wrong: "):]
+        if cause.startswith("wrong: note: ") or cause.startswith("note: "):
+            cause = cause[len("wrong: "):] if cause.startswith("wrong: ") else cause
             if notes is not None:
                 notes.append({"cause": cause, "function": case["fn"], "case": "; ".join(map(str, case["notes"])),
                               "detail": detail[:300], "replay": case.get("replay")})
@@ -1437,6 +1634,9 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
                     else:
                         report(case, f"{case['fn']} oracle: {type(error).__name__} at {where(error)}", str(error))
         fn = case["fn"]
+        if exc is None and case.get("replay") and any(id(a) in must_refuse for a in list(case["replay"][1]) +
+                                                      list(case["replay"][2].values())):
+            report(case, f"wrong: {fn} used a Series of dates, durations, text or huge ints as numbers", "")
         tally[fn, "returned" if exc is None else type(exc).__name__] += 1
         if trace is not None:
             trace(case, exc)
@@ -1448,10 +1648,18 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
             report(case, f"{type(exc).__name__} leaked at {where(exc)}", f"{fn}: {exc}")
         elif case.get("expect") is not None and exc is case["expect"]:
             pass  # the fault the test injected, passed on
+        elif isinstance(case.get("expect"), OSError) and exc.__context__ is case["expect"] and isinstance(exc, OSError):
+            if case["target"] not in str(exc):  # the injected OSError, passed on: it must name the file
+                report(case, "OSError passed on without naming the file", f"{fn}: {exc}")
         elif isinstance(exc, (ValueError, TypeError) + tuple(case.get("allow", ()))):
             hidden = warning_inside(exc)
             if hidden is not None:
                 report(case, f"{type(hidden).__name__} turned into {type(exc).__name__} at {where(hidden)}", f"{fn}: {exc}")
+            elif isinstance(exc, (ValueError, TypeError)) and raw(exc):
+                spot = where(exc)
+                owner = spot.split(" in ", 1)[-1].split(":", 1)[0]
+                note = "note: (code of Part 1 or train, see notes/issue27.md) " * (owner in NOT_YET)
+                report(case, f"{note}raw {type(exc).__name__} (not nn.py's own words) at {spot}", f"{fn}: {exc}")
         else:
             report(case, f"{type(exc).__name__} at {where(exc)}", f"{fn}: {type(exc).__name__}: {exc}")
 
