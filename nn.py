@@ -85,9 +85,9 @@ def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, ini
 
     W_l ~ N(0, s^2), s keeping the activations' spread level from layer to layer (README.md, section
     12): Glorot's sqrt(2 / (n_{l-1} + n_l)) for tanh, sigmoid and identity; He's sqrt(2 / n_{l-1}) for
-    ReLU, but half Glorot's for its first layer (lower validation losses, RESULTS.md); init="he" or
-    "glorot" for every layer. Biases start at 0. "epochs" counts the epochs trained. seed: an int,
-    None or a np.random.Generator; dtype np.float64 or np.float32 (half the memory and time).
+    ReLU, but half Glorot's for its first layer, which then learns faster (docs/guide.md, "The initial
+    scale"); init="he" or "glorot" for every layer. Biases start at 0. "epochs" counts the epochs
+    trained. seed: an int, None or a np.random.Generator; dtype np.float64 or np.float32.
     """
     _check_choice(hidden, "hidden", HIDDEN, "a hidden activation")
     _check_choice(output, "output", OUTPUT, "an output")
@@ -200,10 +200,9 @@ def _sgd_step(theta, dtheta, lr):
 
 
 def _momentum_step(theta, dtheta, velocity, lr, momentum):
-    # A gradient that keeps its sign builds up steps of lr dtheta / (1 - mu); one that flips cancels.
     velocity *= momentum
-    velocity += dtheta  # v <- mu v + dtheta: the gradients so far, older ones weighed down by mu
-    theta -= lr * velocity  # theta <- theta - lr v   (v holds gradients, not steps: PyTorch's form)
+    velocity += dtheta  # v <- mu v + dtheta: the gradients so far, older ones weighed down by mu (PyTorch's form)
+    theta -= lr * velocity  # theta <- theta - lr v: a steady gradient builds up steps of lr dtheta / (1 - mu)
 
 
 def _adam_step(theta, dtheta, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
