@@ -1592,6 +1592,12 @@ def test_the_warm_up_numbers_of_the_readme_come_out_of_nn_py():
         [1.32, 1.2, 2.4, 1.2])
 
 
+def test_section_3s_block_run_from_part_1_alone_prints_its_comment(capsys):
+    code = python_block(readme_text(), "print(nn._backward(params, cache, np.array([[1.0]])))")
+    printed = printed_by(code, capsys, part_1_module())
+    assert printed == "{'W2': array([[1.32]]), 'b2': array([1.2]), 'W1': array([[2.4]]), 'b1': array([1.2])}\n"
+
+
 def walkthrough_two_outputs_by_hand():
     """Walkthrough 2, one float at a time in plain Python: two sigmoid outputs, mean over n k = 4."""
     import main
