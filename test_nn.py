@@ -1718,6 +1718,19 @@ def part_1_module():
     return module
 
 
+def test_every_link_between_the_readme_and_the_guide_lands_on_a_heading():
+    def slugs(text):  # GitHub's anchors: the heading's text, lower case, punctuation dropped, spaces as -
+        return {re.sub(r"[^\w\- ]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
+                for line in text.splitlines() if line.startswith("#")}
+    pages = {"README.md": readme_text(), "docs/guide.md": guide_text()}
+    links = [(page, target, anchor) for page, text in pages.items()
+             for target, anchor in re.findall(r"\]\(((?:\.\./)?(?:README\.md|docs/guide\.md)?)#([^)]+)\)", text)]
+    assert len(links) > 10
+    for page, target, anchor in links:
+        linked = {"": page, "../README.md": "README.md", "README.md": "README.md", "docs/guide.md": "docs/guide.md"}[target]
+        assert anchor in slugs(pages[linked]), (page, target, anchor)
+
+
 def test_the_readme_optimizer_block_prints_what_it_shows_and_what_optimizers_png_drew(capsys):
     text = readme_text()
     printed = printed_by(python_block(text, "nn._adam_step(theta"), capsys, part_1_module())
