@@ -462,7 +462,7 @@ def inside(compare=True):
         result["spread"][label] = spread
         print(f"  W ~ N(0, s^2), s = {label:<22}  std of A_1..A_5: " + "  ".join(f"{v:9.3g}" for v in spread))
     print("Too small and the signal fades layer by layer (and so do the gradients); too large and it grows;\n"
-          "He's scale keeps it about level, which is why nn.init_params uses it for ReLU's layers.")
+          "He's scale keeps it about level, which is why nn.init_params uses it for ReLU's layers after the first.")
     for h in ("sigmoid", "relu"):
         say(f"training the {h} network for 20 epochs with plain gradient descent, lr 0.1, batches of 32")
         with warnings.catch_warnings(record=True) as caught:

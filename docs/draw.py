@@ -342,8 +342,8 @@ def draw_optimizers(plt, o, path):
                 label=f"{name} ({setting}): L after {o['steps']} steps {run['loss']:.2g}")
     ax.plot(*o["start"], "ks", ms=5)
     ax.plot(0, 0, "k*", ms=9)
-    ax.set_xlabel("along the valley (slope 1 x)", fontsize=9)
-    ax.set_ylabel("across (slope 50 x)", fontsize=9)
+    ax.set_xlabel("along the valley (its gradient: 1 \u00d7 along)", fontsize=9)
+    ax.set_ylabel("across (gradient: 50 \u00d7 across)", fontsize=9)
     ax.set_title(f"L = (along\u00b2 + 50 across\u00b2) / 2, from the square to the star, {o['steps']} steps each",
                  fontsize=10)
     ax.legend(fontsize=8.5, loc="upper right", frameon=True)
