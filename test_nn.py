@@ -1776,6 +1776,16 @@ def test_exercise_8s_unfolded_last_layer_gives_the_returned_networks_output():
     assert 0 < gap < 1e-11 and "(to about 1e-13)" in " ".join(readme_text().split())
 
 
+def test_a_network_train_returned_predicts_from_raw_x_in_a_copy_of_part_1():
+    rng = np.random.default_rng(0)
+    X = rng.normal(1e4, 300, (300, 3))  # raw, far from 0
+    y = X @ [1.0, -2.0, 0.5]
+    params, _ = nn.train(nn.init_params([3, 8, 1], "tanh", "linear", seed=0), X, y, epochs=5, seed=0,
+                         log_every=None)
+    Y_hat, _ = part_1_module()._forward(params, X)  # the guide: "_forward standardises it" (raw X in)
+    np.testing.assert_allclose(Y_hat[:, 0], nn.predict(params, X), rtol=1e-12)
+
+
 def test_the_guides_part_1_example_prints_its_accuracy(capsys):
     code = python_block(guide_text(), "from nn_core import")
     core = part_1_module()
