@@ -201,8 +201,8 @@ def _sgd_step(theta, dtheta, lr):
 
 def _momentum_step(theta, dtheta, velocity, lr, momentum):
     velocity *= momentum
-    velocity += dtheta  # v <- mu v + dtheta: the gradients so far, older ones weighed down by mu (PyTorch's form)
-    theta -= lr * velocity  # theta <- theta - lr v: a steady gradient builds up steps of lr dtheta / (1 - mu)
+    velocity += dtheta  # velocity <- mu velocity + dtheta: older gradients weighed down by mu (PyTorch's form)
+    theta -= lr * velocity  # theta <- theta - lr velocity: a steady gradient builds steps of lr dtheta / (1 - mu)
 
 
 def _adam_step(theta, dtheta, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
