@@ -307,10 +307,11 @@ WALK_LR = 0.02  # 0.1 would overshoot here: the loss after the step would be 0.1
 
 
 def show(name, array, what):
-    """One array of the walkthrough: its name in the README's notation, shape, meaning and values."""
+    """One array of the walkthrough on one line: its name in the README's notation, its shape, its
+    values (rows separated by |, so a (2, 2) array prints as `row 1 | row 2`) and what it is."""
     rows = np.atleast_2d(array)
-    values = " | ".join("  ".join(f"{value + 0.0:9.6g}" for value in row) for row in rows)  # + 0.0: no "-0"
-    print(f"{name:<9} {str(array.shape):<7} {what}\n          [ {values} ]")
+    values = " | ".join(" ".join(f"{value + 0.0:>9.6g}" for value in row) for row in rows)  # + 0.0: no "-0"
+    print(f"{name:<6} {str(array.shape):<7} {'[ ' + values + ' ]':<45}  {what}")
 
 
 def walkthrough():
@@ -326,19 +327,19 @@ def walkthrough():
           f"error, gradient descent with lr = {lr}. n = 2 samples (rows), k = 1 output.\n")
     shown = {"X": X, "Y": Y, **{key: params[key] for key in ("W1", "b1", "W2", "b2")}}
     for name, what in [("X", "inputs, one sample per row"), ("Y", "targets"),
-                       ("W1", "weights into the hidden layer (n_in, n_hidden)"), ("b1", "hidden biases"),
-                       ("W2", "weights into the output (n_hidden, n_out)"), ("b2", "output bias")]:
+                       ("W1", "weights into the hidden layer (n_0, n_1)"), ("b1", "hidden biases"),
+                       ("W2", "weights into the output (n_1, k)"), ("b2", "output bias")]:
         show(name, shown[name], what)
 
     print("\nForward")
     Y_hat, cache = nn.forward(params, X)
     Z1 = X @ params["W1"] + params["b1"]
     shown.update(Z1=Z1, A1=cache["A1"], Y_hat=Y_hat)
-    show("Z1", Z1, "X @ W1 + b1: each hidden unit's weighted sum")
-    show("A1", cache["A1"], "relu(Z1) = max(Z1, 0): the second unit is off for sample 2")
-    show("Y_hat", Y_hat, "A1 @ W2 + b2 (= Z2; the output is linear)")
+    show("Z1", Z1, "X @ W1 + b1: each hidden unit's sum")
+    show("A1", cache["A1"], "relu(Z1): unit 2 is off for sample 2")
+    show("Y_hat", Y_hat, "A1 @ W2 + b2 (= Z2: a linear output)")
     shown["L"] = np.array(nn.loss(params, X, Y))
-    show("L", shown["L"], "mean of (Y_hat - Y)^2 over the n k = 2 entries")
+    show("L", shown["L"], "mean of (Y_hat - Y)^2 over n k = 2 entries")
 
     print("\nBackward (each line is one factor of the chain rule; d means dL/d)")
     dZ2 = 2 * (Y_hat - Y) / (n * k)
@@ -346,13 +347,13 @@ def walkthrough():
     dZ1 = dA1 * (cache["A1"] > 0)
     grads = nn.backward(params, cache, Y)
     shown.update(dZ2=dZ2, dW2=grads["W2"], db2=grads["b2"], dA1=dA1, dZ1=dZ1, dW1=grads["W1"], db1=grads["b1"])
-    show("dZ2", dZ2, "2 (Y_hat - Y) / (n k): how L moves with each output")
-    show("dW2", grads["W2"], "A1.T @ dZ2: each weight's input times the output's gradient, summed over samples")
-    show("db2", grads["b2"], "dZ2 summed over samples")
-    show("dA1", dA1, "dZ2 @ W2.T: the output's gradient sent back along each weight")
-    show("dZ1", dZ1, "dA1 * relu'(Z1) = dA1 * [A1 > 0]: nothing flows through the unit that was off")
+    show("dZ2", dZ2, "2 (Y_hat - Y) / (n k)")
+    show("dW2", grads["W2"], "A1.T @ dZ2: a sum over the samples")
+    show("db2", grads["b2"], "dZ2 summed over the samples")
+    show("dA1", dA1, "dZ2 @ W2.T: back along each weight")
+    show("dZ1", dZ1, "dA1 * relu'(Z1) = dA1 * 1(A1 > 0): 0 where off")
     show("dW1", grads["W1"], "X.T @ dZ1")
-    show("db1", grads["b1"], "dZ1 summed over samples")
+    show("db1", grads["b1"], "dZ1 summed over the samples")
 
     print(f"\nUpdate: theta <- theta - {lr} d theta")
     new = nn.update(params, grads, lr)
@@ -383,9 +384,9 @@ def walkthrough_two_outputs():
     print("One training step of a [2, 2, 2] network: ReLU hidden layer, two sigmoid outputs, binary\n"
           f"cross-entropy, gradient descent with lr = {lr}. n = 2 samples (rows), k = 2 outputs (columns).\n")
     shown = {"X": X, "Y": Y, "W2": params["W2"], "b2": params["b2"]}
-    show("X", X, "inputs, one sample per row (W1, b1 and so A1 as in the first walkthrough)")
-    show("Y", Y, "targets: one 0/1 label per output")
-    show("W2", params["W2"], "weights into the two outputs (n_hidden, k)")
+    show("X", X, "inputs (W1, b1, A1 as in walkthrough 1)")
+    show("Y", Y, "targets: a 0/1 label per output")
+    show("W2", params["W2"], "weights into the two outputs (n_1, k)")
     show("b2", params["b2"], "output biases")
 
     print("\nForward")
@@ -394,10 +395,10 @@ def walkthrough_two_outputs():
     L_entries = -(Y * np.log(P) + (1 - Y) * np.log(1 - P))
     shown.update(A1=cache["A1"], Z2=Z2, P=P, L_entries=L_entries, L=np.array(nn.loss(params, X, Y)))
     show("A1", cache["A1"], "relu(X @ W1 + b1), as before")
-    show("Z2", Z2, "A1 @ W2 + b2: one logit per sample and output")
-    show("P", P, "sigmoid(Z2) = Y_hat: each output's probability of its label")
-    show("L_ij", L_entries, "-[y log p + (1 - y) log(1 - p)]: the loss of each entry")
-    show("L", shown["L"], "their mean: sum of the n k = 4 entries, over 4")
+    show("Z2", Z2, "A1 @ W2 + b2: the logits")
+    show("P", P, "sigmoid(Z2) = Y_hat: P(label 1)")
+    show("L_ij", L_entries, "-(y log p + (1 - y) log(1 - p)), each")
+    show("L", shown["L"], "their mean over the n k = 4 entries")
 
     print("\nBackward (d means dL/d)")
     grads = nn.backward(params, cache, Y)
@@ -405,13 +406,13 @@ def walkthrough_two_outputs():
     dA1 = dZ2 @ params["W2"].T
     shown.update(dZ2=dZ2, dW2=grads["W2"], db2=grads["b2"], dA1=dA1, dZ1=dA1 * (cache["A1"] > 0),
                  dW1=grads["W1"], db1=grads["b1"])
-    show("dZ2", dZ2, "(P - Y) / (n k): each entry's own slope P - Y, divided by the n k = 4 entries of the mean")
+    show("dZ2", dZ2, "(P - Y) / (n k): each slope P - Y over 4")
     show("dW2", grads["W2"], "A1.T @ dZ2")
     show("db2", grads["b2"], "dZ2 summed over samples")
-    show("dA1", dA1, "dZ2 @ W2.T: each hidden unit feeds both outputs, so both send gradient back")
-    show("dZ1", shown["dZ1"], "dA1 * [A1 > 0]")
+    show("dA1", dA1, "dZ2 @ W2.T: both outputs send some back")
+    show("dZ1", shown["dZ1"], "dA1 * 1(A1 > 0)")
     show("dW1", grads["W1"], "X.T @ dZ1")
-    show("db1", grads["b1"], "dZ1 summed over samples")
+    show("db1", grads["b1"], "dZ1 summed over the samples")
 
     print(f"\nUpdate: theta <- theta - {lr} d theta")
     new = nn.update(params, grads, lr)
@@ -461,7 +462,7 @@ def inside(compare=True):
         result["spread"][label] = spread
         print(f"  W ~ N(0, s^2), s = {label:<22}  std of A_1..A_5: " + "  ".join(f"{v:9.3g}" for v in spread))
     print("Too small and the signal fades layer by layer (and so do the gradients); too large and it grows;\n"
-          "He's scale keeps it about level, which is why nn.init_params uses it for ReLU's layers.")
+          "He's scale keeps it about level, which is why nn.init_params uses it for ReLU's layers after the first.")
     for h in ("sigmoid", "relu"):
         say(f"training the {h} network for 20 epochs with plain gradient descent, lr 0.1, batches of 32")
         with warnings.catch_warnings(record=True) as caught:

@@ -91,9 +91,9 @@ def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, ini
 
     W_l ~ N(0, s^2), s keeping the activations' spread level from layer to layer (README.md, section
     12): Glorot's sqrt(2 / (n_{l-1} + n_l)) for tanh, sigmoid and identity; He's sqrt(2 / n_{l-1}) for
-    ReLU, but half Glorot's for its first layer (lower validation losses, RESULTS.md); init="he" or
-    "glorot" for every layer. Biases start at 0. "epochs" counts the epochs trained. seed: an int,
-    None or a np.random.Generator; dtype np.float64 or np.float32 (half the memory and time).
+    ReLU, but half Glorot's for its first layer, which then learns faster (docs/guide.md, "The initial
+    scale"); init="he" or "glorot" for every layer. Biases start at 0. "epochs" counts the epochs
+    trained. seed: an int, None or a np.random.Generator; dtype np.float64 or np.float32.
     """
     _check_choice(hidden, "hidden", HIDDEN, "a hidden activation")
     _check_choice(output, "output", OUTPUT, "an output")
@@ -209,39 +209,39 @@ def _backward(params, cache, Y):
     return grads  # from the last layer down: W_D, b_D, ..., W_1, b_1
 
 
-# Update rules. Each changes one array theta in place, given its gradient dtheta and its own state.
+# Update rules (README.md, section 10). Each changes one array theta in place, given its gradient
+# dtheta and its own state, which persists from step to step.
 
 
 def _sgd_step(theta, dtheta, lr):
-    theta -= lr * dtheta  # theta <- theta - lr dtheta
+    theta -= lr * dtheta  # theta <- theta - lr dtheta: downhill, in proportion to the slope
 
 
 def _momentum_step(theta, dtheta, velocity, lr, momentum):
-    # v <- mu v + dtheta; theta <- theta - lr v. Where the gradient keeps its sign the steps grow
-    # towards lr dtheta / (1 - mu); where it flips from step to step they cancel (PyTorch's form).
     velocity *= momentum
-    velocity += dtheta
-    theta -= lr * velocity
+    velocity += dtheta  # velocity <- mu velocity + dtheta: older gradients weighed down by mu (PyTorch's form)
+    theta -= lr * velocity  # theta <- theta - lr velocity: a steady gradient builds steps of lr dtheta / (1 - mu)
 
 
 def _adam_step(theta, dtheta, m, v, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
-    # Adam (Kingma and Ba, 2015), step t = 1, 2, ...: each number's step is lr times its gradient's
-    # running average over the root of its square's, so every weight moves at about the same pace.
+    # Adam (Kingma and Ba, 2015), step t = 1, 2, ...: running averages of the gradient and its square.
     m *= beta1
-    m += (1 - beta1) * dtheta  # m <- beta1 m + (1 - beta1) dtheta
+    m += (1 - beta1) * dtheta  # m <- beta1 m + (1 - beta1) dtheta: the gradient, over ~10 steps
     v *= beta2
-    v += (1 - beta2) * dtheta * dtheta  # v <- beta2 v + (1 - beta2) dtheta^2
-    lr_t = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)  # undoes m's and v's start at 0
-    theta -= lr_t * m / (np.sqrt(v) + eps)  # theta <- theta - lr_t m / (sqrt(v) + eps)
-    # (eps is added to sqrt(v), as in the paper's efficient form; PyTorch adds it after the bias
-    # correction, so the two differ a little in the first steps or where gradients are tiny.)
+    v += (1 - beta2) * dtheta * dtheta  # v <- beta2 v + (1 - beta2) dtheta^2: its size, over ~1000
+    # m and v start at 0, so they hold (1 - beta^t) of their averages: m_hat = m / (1 - beta1^t),
+    # v_hat = v / (1 - beta2^t) undo that, and lr_t does both divisions at once.
+    lr_t = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)
+    theta -= lr_t * m / (np.sqrt(v) + eps)  # theta <- theta - lr m_hat / sqrt(v_hat): about lr a step
+    # (eps is added to sqrt(v), the paper's efficient form; PyTorch adds it after the correction.)
 
 
-def _plain_train(params, X, Y, *, epochs, lr, batch_size, optimizer="adam", momentum=0.0, l2=0.0, seed=None):
+def _plain_train(params, X, Y, *, epochs, lr, batch_size, optimizer, momentum=0.0, l2=0.0, seed=None):
     """The training loop at its plainest: returns (a trained copy of params, {"loss": one per epoch}).
 
     X (n, n_0) and Y (n, k) as arrays (softmax: one-hot rows). Each epoch shuffles the samples and
-    takes one step per mini-batch; optimizer "adam", or "sgd" with momentum in [0, 1); l2 adds
+    takes one step per mini-batch. optimizer has no default, so that every call says which step runs:
+    "sgd" (plain gradient descent; with momentum in (0, 1), momentum) or "adam". l2 adds
     (l2 / 2) ||W_l||^2 for each weight matrix to what is minimised. `train` runs the same loop.
     """
     if optimizer not in ("adam", "sgd"):  # else any other name would run plain gradient descent

@@ -1505,6 +1505,12 @@ def walkthrough_by_hand():
             "new L": run(new_W1, new_b1, new_W2, new_b2)[3]}
 
 
+def shown_values(printed, name):
+    """The values the walkthrough printed for `name`: between the brackets on its line, rows' | dropped."""
+    line = printed.split(f"\n{name} ")[1].split("\n")[0]
+    return " ".join(line[line.index("[") + 1:line.index("]")].replace("|", " ").split())
+
+
 def test_the_walkthrough_prints_the_numbers_computed_by_hand(capsys):
     import main
     assert (main.WALK_PARAMS["hidden"], main.WALK_PARAMS["output"]) == ("relu", "linear")  # what by hand computes
@@ -1514,8 +1520,7 @@ def test_the_walkthrough_prints_the_numbers_computed_by_hand(capsys):
     for name, expected in by_hand.items():
         np.testing.assert_allclose(shown[name], expected, rtol=1e-12, atol=1e-15, err_msg=name)
         values = " ".join(f"{v:.6g}" for v in np.ravel(expected))
-        line = printed.split(f"\n{name} ")[1].split("\n")[1]  # the values sit on the line below the name
-        assert " ".join(line.replace("|", " ").strip("[] ").split()) == values, name
+        assert shown_values(printed, name) == values, name
     # A few of them, worked by hand in the README: L = (0.2^2 + 0.15^2) / 2, and the unit that is off
     # for sample 2 passes no gradient back.
     assert by_hand["L"] == pytest.approx(0.03125, rel=1e-12)
@@ -1549,8 +1554,8 @@ def test_the_readme_shows_what_the_walkthrough_prints(capsys):
     printed = capsys.readouterr().out
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "README.md")) as readme:
         text = readme.read()
-    shown = text[text.index("```\nX         (2, 2)") + 4:]
-    assert printed[printed.index("X         (2, 2)"):] == shown[:shown.index("```")]
+    shown = text[text.index("```\nX      (2, 2)") + 4:]
+    assert printed[printed.index("X      (2, 2)"):] == shown[:shown.index("```")]
 
 
 # main.py: its command line, and its experiments against their targets on held-out data. The tests skip
@@ -1655,7 +1660,16 @@ def test_the_warm_up_numbers_of_the_readme_come_out_of_nn_py():
     assert (cache["A1"][0, 0], Y_hat[0, 0], nn.loss(two, x, y)) == pytest.approx((1.1, 1.6, 0.36))
     grads = nn.backward(two, cache, y)
     assert [grads[key].item() for key in ("W2", "b2", "W1", "b1")] == pytest.approx([1.32, 1.2, 2.4, 1.2])
-    assert "print(nn.backward(params, cache, np.array([[1.0]])))   # W2 1.32, b2 1.2, W1 2.4, b1 1.2" in readme_text()
+    assert "print(nn._backward(params, cache, np.array([[1.0]])))   # W2 1.32, b2 1.2, W1 2.4, b1 1.2" in readme_text()
+    _, cache = nn._forward(two, x)  # the block calls Part 1's functions: the same numbers
+    assert [nn._backward(two, cache, y)[key].item() for key in ("W2", "b2", "W1", "b1")] == pytest.approx(
+        [1.32, 1.2, 2.4, 1.2])
+
+
+def test_section_3s_block_run_from_part_1_alone_prints_its_comment(capsys):
+    code = python_block(readme_text(), "print(nn._backward(params, cache, np.array([[1.0]])))")
+    printed = printed_by(code, capsys, part_1_module())
+    assert printed == "{'W2': array([[1.32]]), 'b2': array([1.2]), 'W1': array([[2.4]]), 'b1': array([1.2])}\n"
 
 
 def walkthrough_two_outputs_by_hand():
@@ -1700,12 +1714,11 @@ def test_the_second_walkthrough_prints_the_numbers_computed_by_hand_and_the_read
     label = {"L_entries": "L_ij"}
     for name, expected in by_hand.items():
         values = " ".join(f"{v + 0.0:.6g}" for v in np.ravel(expected))
-        line = printed.split(f"\n{label.get(name, name)} ")[1].split("\n")[1]
-        assert " ".join(line.replace("|", " ").strip("[] ").split()) == values, name
+        assert shown_values(printed, label.get(name, name)) == values, name
     # The 1/(n k): every output gradient is the entry's own slope P - Y divided by 4.
     assert by_hand["dZ2"][0][0] == pytest.approx((by_hand["P"][0][0] - 1) / 4)
     assert by_hand["new L"] < by_hand["L"]
-    assert printed[printed.index("X         (2, 2)"):] == readme_block("X         (2, 2)  inputs, one sample per row (W1")
+    assert printed[printed.index("X      (2, 2)"):] == readme_block("X      (2, 2)  [         1         2 |         3        -1 ]  inputs (W1")
 
 
 def test_the_readme_shows_what_main_inside_prints(capsys):
@@ -1721,6 +1734,9 @@ def test_the_readme_shows_what_main_inside_prints(capsys):
     assert result["sigmoid_warned"] and not result["relu_warned"]
     spread = result["spread"]
     assert spread["0.01"][-1] < 1e-6 and spread["1"][-1] > 100 and 0.5 < min(spread["sqrt(2 / n_in), He's"])
+    # "shrinks 1.6 to 4.8 times a layer, 335 times over five": the |dW| column, layer by layer
+    shrink = [upper["|dW|"] / lower["|dW|"] for lower, upper in zip(sigmoid, sigmoid[1:])]
+    assert len(shrink) == 5 and f"shrinks {min(shrink):.1f} to {max(shrink):.1f}" in " ".join(readme_text().split())
 
 
 def test_the_readme_shows_what_sanity_check_prints_on_the_digits(capsys):
@@ -1742,6 +1758,117 @@ def test_the_readme_gradient_check_figures_are_what_gradient_check_returns(monke
     planted = nn.gradient_check(params, X, Y)
     shown = "{" + ", ".join(f"'{key}': {value:.1e}" for key, value in planted.items()) + "}"
     assert "    " + shown in readme_text()
+
+
+def python_block(text, marker):
+    """The ```python block of text that contains marker, without its fences."""
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    found = [block for block in blocks if marker in block]
+    assert len(found) == 1, marker
+    return found[0]
+
+
+def printed_by(code, capsys, nn_module=None):
+    """What code prints when run as a reader would run it (with `import nn` getting nn_module, if given)."""
+    saved = sys.modules.get("nn")
+    if nn_module is not None:
+        sys.modules["nn"] = nn_module
+    try:
+        exec(compile(code, "<block>", "exec"), {"__name__": "__block__"})
+    finally:
+        if saved is not None:
+            sys.modules["nn"] = saved
+    return capsys.readouterr().out
+
+
+def part_1_module():
+    """Part 1 of nn.py alone, as a module: what a copier of Part 1 has."""
+    import types
+    with open(nn.__file__) as source:
+        text = source.read()
+    module = types.ModuleType("nn")
+    exec(compile(text[:text.index("\n# Part 2")], "part1.py", "exec"), module.__dict__)
+    assert not hasattr(module, "train") and hasattr(module, "_plain_train")
+    return module
+
+
+def test_every_link_between_the_readme_and_the_guide_lands_on_a_heading():
+    def slugs(text):  # GitHub's anchors: the heading's text, lower case, punctuation dropped, spaces as -
+        return {re.sub(r"[^\w\- ]", "", line.lstrip("#").strip().lower()).replace(" ", "-")
+                for line in text.splitlines() if line.startswith("#")}
+    pages = {"README.md": readme_text(), "docs/guide.md": guide_text()}
+    links = [(page, target, anchor) for page, text in pages.items()
+             for target, anchor in re.findall(r"\]\(((?:\.\./)?(?:README\.md|docs/guide\.md)?)#([^)]+)\)", text)]
+    assert len(links) > 10
+    for page, target, anchor in links:
+        linked = {"": page, "../README.md": "README.md", "README.md": "README.md", "docs/guide.md": "docs/guide.md"}[target]
+        assert anchor in slugs(pages[linked]), (page, target, anchor)
+
+
+def test_the_readme_optimizer_block_prints_what_it_shows_and_what_optimizers_png_drew(capsys):
+    text = readme_text()
+    printed = printed_by(python_block(text, "nn._adam_step(theta"), capsys, part_1_module())
+    assert "```\n" + printed + "```" in text  # the output block that follows the code
+    from docs.draw import OPTIMIZERS, matches, optimizer_numbers
+    drawn = saved_figures()["optimizers"]
+    assert matches(drawn, optimizer_numbers())  # docs/optimizers.png shows these paths
+    for (name, (lr, _)), line in zip(OPTIMIZERS.items(), printed.splitlines()):
+        assert line.startswith(name) and line.endswith(f"L {drawn[name]['loss']:.2g}") and f"{lr}" in text
+    losses = {name: drawn[name]["loss"] for name in OPTIMIZERS}
+    # What the text says of the paths: gradient descent crawls, 3.5% of the way along a step, and it
+    # is the furthest of the three after 50 steps; its lr is under the 2 / 50 at which it diverges.
+    assert losses["gradient descent"] > losses["momentum 0.9"] > losses["Adam"]
+    along = np.array(drawn["gradient descent"]["path"])[:, 0]
+    assert np.allclose(along[1:] / along[:-1], 1 - 0.035) and 0.035 < 2 / 50
+
+
+def test_the_walkthrough_runs_from_part_1_alone_and_prints_what_its_comments_say(capsys):
+    code = python_block(readme_text(), "from nn import _forward, _loss, _backward, _sgd_step")
+    printed = printed_by(code, capsys, part_1_module()).splitlines()
+    said = [line.split("# ")[1].strip() for line in code.splitlines() if line.startswith("print(")]
+    assert printed == said
+
+
+def test_the_readme_fold_block_shows_the_cancellation_it_describes(capsys):
+    text = readme_text()
+    printed = printed_by(python_block(text, "t = 1.7e12"), capsys)
+    assert "```\n" + printed + "```" in text
+    exact, folded = printed.splitlines()
+    assert exact == "[-0.6124  0.      0.6124]" and folded.startswith("[-0.625  -0.0625  0.5625]")
+    assert "`b_1' = -578352.4`" in text and "(float32 steps by 1/16" in text
+    assert np.spacing(np.float32(578352.4)) == 1 / 16
+
+
+def test_exercise_8s_unfolded_last_layer_gives_the_returned_networks_output():
+    X = np.random.default_rng(0).normal(size=(200, 3))
+    y = 1000 + 300 * (X @ [0.5, -1.0, 2.0])
+    params, _ = nn.train(nn.init_params([3, 8, 1], "tanh", "linear", seed=0), X, y, epochs=20, seed=0,
+                         log_every=None)
+    m_y, s_y = params["y_mean"], params["y_std"]
+    unfolded = {**params, "W2": params["W2"] / s_y, "b2": (params["b2"] - m_y) / s_y}  # the answer
+    gap = np.abs(nn._forward(unfolded, X)[0] * s_y + m_y - nn._forward(params, X)[0]).max()
+    assert 0 < gap < 1e-11 and "(to about 1e-13)" in " ".join(readme_text().split())
+
+
+def test_a_network_train_returned_predicts_from_raw_x_in_a_copy_of_part_1():
+    rng = np.random.default_rng(0)
+    X = rng.normal(1e4, 300, (300, 3))  # raw, far from 0
+    y = X @ [1.0, -2.0, 0.5]
+    params, _ = nn.train(nn.init_params([3, 8, 1], "tanh", "linear", seed=0), X, y, epochs=5, seed=0,
+                         log_every=None)
+    Y_hat, _ = part_1_module()._forward(params, X)  # the guide: "_forward standardises it" (raw X in)
+    np.testing.assert_allclose(Y_hat[:, 0], nn.predict(params, X), rtol=1e-12)
+
+
+def test_the_guides_part_1_example_prints_its_accuracy(capsys):
+    code = python_block(guide_text(), "from nn_core import")
+    core = part_1_module()
+    sys.modules["nn_core"] = core
+    try:
+        printed = printed_by(code, capsys)
+    finally:
+        del sys.modules["nn_core"]
+    assert printed == "test accuracy 0.972\n" and "# 0.972" in code
 
 
 def test_the_readme_first_model_prints_the_losses_and_accuracy_it_shows(capsys):
@@ -1776,9 +1903,15 @@ def the_picture_shows(result, name):
     return matches(saved_figures()["loss_curves"][name], curve_numbers(result))
 
 
-def test_the_graph_picture_shows_the_walkthroughs_numbers():
+def test_the_graph_pictures_show_the_codes_numbers():
     from docs.draw import current_numbers, matches
-    assert matches(saved_figures()["graph"], current_numbers(experiments=False)["graph"])
+    current = current_numbers(experiments=False)
+    for part in ("neuron", "graph"):  # docs/neuron.png, docs/graph.png
+        assert matches(saved_figures()[part], current[part])
+    # the neuron's numbers are section 2's: z = 1.1, L = 0.01, dL/dw = 0.4, dL/db = 0.2
+    neuron = current["neuron"]
+    assert (neuron["value"]["z"], neuron["value"]["L"]) == pytest.approx((1.1, 0.01))
+    assert (neuron["grad"]["w"], neuron["grad"]["b"], neuron["grad"]["x"]) == pytest.approx((0.4, 0.2, 0.1))
 
 
 def test_a_changed_number_fails_the_picture_check():
@@ -2155,7 +2288,8 @@ rng = np.random.default_rng(0)
 X = rng.uniform(-1, 1, (1000, 2))
 y = (X[:, 0] * X[:, 1] > 0).astype(float)[:, None]  # XOR's quadrants: no linear model learns them
 params = init_params([2, 16, 1], "tanh", "sigmoid", seed=0)
-params, history = _plain_train(params, X[:800], y[:800], epochs=100, lr=0.01, batch_size=32, seed=0)
+params, history = _plain_train(params, X[:800], y[:800], epochs=100, lr=0.01, batch_size=32, optimizer="adam",
+                               seed=0)
 Y_hat, _ = _forward(params, X[800:])
 print(float(np.mean((Y_hat > 0.5) == (y[800:] > 0.5))), history["loss"][0], history["loss"][-1])
 '''
@@ -2178,7 +2312,8 @@ def test_a_large_network_stepped_in_threaded_slices_returns_what_the_plain_loop_
     assert params["W1"].size > nn._LARGE  # this network takes the sliced path
     fast, _ = nn.train(params, X, Y, epochs=2, lr=1e-3, batch_size=32, l2=1e-3, seed=1, standardize=False,
                        log_every=None, threads=2)
-    plain, _ = nn._plain_train(params, X, Y[:, None], epochs=2, lr=1e-3, batch_size=32, l2=1e-3, seed=1)
+    plain, _ = nn._plain_train(params, X, Y[:, None], epochs=2, lr=1e-3, batch_size=32, optimizer="adam",
+                               l2=1e-3, seed=1)
     for key in nn.param_keys(params):
         np.testing.assert_allclose(fast[key], plain[key], rtol=1e-12, atol=1e-15)
 
@@ -2198,59 +2333,39 @@ def test_the_loss_from_logits_equals_the_textbook_form_where_both_are_finite_and
     assert nn._loss(wrong, target, output) == pytest.approx(expected, rel=1e-12)
 
 
-def _copy_table():
-    sys.path.insert(0, os.path.join(HERE, "docs"))
-    try:
-        import copy_table
-    finally:
-        sys.path.pop(0)
-    return copy_table
+def test_the_whole_file_copied_alone_into_an_empty_folder_trains_predicts_saves_and_loads(tmp_path):
+    # The guide's first way to copy: nn.py as it is, into a project of yours, with NumPy alone.
+    import shutil
+    import subprocess
+    shutil.copy(nn.__file__, tmp_path / "nn.py")
+    script = """
+import numpy as np
+import nn
 
-
-def test_the_guides_copy_table_is_what_the_script_makes_from_the_code():
-    copy_table = _copy_table()
-    guide = copy_table.read(os.path.join(HERE, "docs", "guide.md"))
-    start = guide.index(copy_table.BEGIN) + len(copy_table.BEGIN)
-    assert guide[start:guide.index(copy_table.END)].strip() == copy_table.table().strip()
-
-
-COPY_CALLS = {  # how to run each public function from its copy alone, on a small trained network
-    "identity": "f(np.ones(2))", "relu": "f(np.ones(2))", "sigmoid": "f(np.ones(2))", "tanh": "f(np.ones(2))",
-    "softmax": "f(np.ones((2, 3)))", "init_params": "f([4, 3, 1], 'relu', 'sigmoid', seed=0)",
-    "depth": "f(net)", "param_keys": "f(net)", "forward": "f(net, X)", "loss": "f(net, X, y)",
-    "backward": "f(fresh, nn._forward(fresh, X)[1], y)", "update": "f(fresh, nn._backward(fresh, nn._forward(fresh, X)[1], y[:, None]), 0.1)",
-    "gradient_check": "f(fresh, X[:3], y[:3])", "cosine_lr": "f(0.1, 3, 10)",
-    "train": "f(fresh, X, y, epochs=2, log_every=None)", "loss_curve": "f({'loss': [1.0, 0.5]})",
-    "look_inside": "f(net, X, y)", "format_table": "f([{'a': 1}])", "sanity_check": "f(fresh, X, y, show=False)",
-    "predict": "f(net, X)", "predict_proba": "f(net, X)", "save_params": "f(str(tmp_path / 'net'), net)",
-    "load_params": "f(str(tmp_path / 'saved'))",
-}
-
-
-def test_each_public_function_copied_with_what_the_copy_table_lists_runs_in_an_empty_namespace(tmp_path):
-    copy_table = _copy_table()
-    X, y = load_breast_cancer(return_X_y=True)
-    X, y = X[:60, :4], y[:60]
-    fresh = nn.init_params([4, 3, 1], "relu", "sigmoid", seed=0)
-    net, _ = nn.train(fresh, X, y, epochs=2, seed=0, log_every=None)
-    nn.save_params(str(tmp_path / "saved"), net)
-    names = copy_table.public_functions(copy_table.read(os.path.join(HERE, "nn.py")))
-    assert set(names) == set(COPY_CALLS), "a new public function needs a line in COPY_CALLS"
-    for name in names:
-        namespace = {}
-        exec(compile(copy_table.copy_of(name), f"<copy of {name}>", "exec"), namespace)
-        expected = eval(COPY_CALLS[name], {"f": getattr(nn, name), "np": np, "nn": nn, "net": net, "fresh": fresh,
-                                           "X": X, "y": y, "tmp_path": tmp_path})
-        got = eval(COPY_CALLS[name], {"f": namespace[name], "np": np, "nn": nn, "net": net, "fresh": fresh,
-                                      "X": X, "y": y, "tmp_path": tmp_path})
-        if isinstance(expected, np.ndarray):
-            np.testing.assert_array_equal(got, expected)
+rng = np.random.default_rng(0)
+X = rng.uniform(-1, 1, (600, 2)) * [1.0, 1000.0]              # raw, one feature in the thousands
+y = (X[:, 0] * X[:, 1] > 0).astype(int)
+params, history = nn.train(nn.init_params([2, 16, 1], "tanh", "sigmoid", seed=0), X[:400], y[:400],
+                           validation=(X[400:500], y[400:500]), patience=20, seed=0, log_every=None)
+nn.save_params("model.npz", params)
+again = nn.load_params("model.npz")
+assert (nn.predict(again, X[500:]) == nn.predict(params, X[500:])).all()
+print(np.mean(nn.predict(again, X[500:]) == y[500:]))
+"""
+    (tmp_path / "mine.py").write_text(script)
+    done = subprocess.run([sys.executable, "-E", "-s", "mine.py"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert float(done.stdout) >= 0.9, done.stdout  # held-out accuracy: the copy really learned
+    with open(nn.__file__) as source:
+        imported = {line.split()[1].split(".")[0] for line in source if line.startswith(("import ", "from "))}
+    assert imported - set(sys.stdlib_module_names) == {"numpy"}  # what the guide promises it needs
 
 
 def test_a_warning_from_a_pasted_copy_points_at_the_callers_line():
-    copy_table = _copy_table()
     namespace = {}
-    exec(compile(copy_table.copy_of("predict"), "pasted.py", "exec"), namespace)
+    with open(nn.__file__) as source:  # the whole file, pasted into a project under another name
+        exec(compile(source.read(), "pasted.py", "exec"), namespace)
     params = nn.init_params([3, 2, 1], "relu", "linear", seed=0)
     with pytest.warns(namespace["ScaleWarning"]) as caught:
         line = sys._getframe().f_lineno + 1

@@ -106,6 +106,10 @@ INIT_RULES = {
     # default for ReLU since this evidence
     "he-w1:glorot/2": ("normal", lambda n_in, n_out: math.sqrt(2 / n_in),
                        lambda n_in, n_out: math.sqrt(2 / (n_in + n_out)) / 2),
+    # He's everywhere with the last layer shrunk so that the network starts as the function
+    # he-w1:glorot/2 starts as (ReLU is homogeneous, relu(c z) = c relu(z), and biases start at 0):
+    # tells the smaller first layer's pace from its smaller starting output (initial_params)
+    "he-small-output": ("normal", lambda n_in, n_out: math.sqrt(2 / n_in)),
 }
 SCALE_CANDIDATES = {  # for each hidden activation: the rules the scales mode compares, nn.py's own first
     "relu": ["he", "lecun", "he/2", "glorot", "glorot-uniform", "glorot/2", "glorot/4", "glorot/8",
@@ -160,6 +164,10 @@ def initial_params(sizes, hidden, output, seed, rule=None):
         z = rng.standard_normal((sizes[l - 1], sizes[l]))
         s = (first[0] if first and l == 1 else scale)(sizes[l - 1], sizes[l])
         params[f"W{l}"] = (s * z if kind == "normal" else s * erf(z / math.sqrt(2))).astype(params[f"W{l}"].dtype)
+    if rule == "he-small-output":
+        D = len(sizes) - 1
+        c = INIT_RULES["he-w1:glorot/2"][2](sizes[0], sizes[1]) / INIT_RULES["he"][1](sizes[0], sizes[1])
+        params[f"W{D}"] = (params[f"W{D}"] * c).astype(params[f"W{D}"].dtype)
     return params
 
 

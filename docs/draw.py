@@ -4,8 +4,12 @@
     python docs/draw.py        # from the repository root; 10 to 20 s (the experiments train)
 
 writes, into docs/:
+    neuron.png         section 2's neuron, z = w x + b and L = (z - y)^2, as a graph of its operations
+                       with each node's value and gradient (micrograd's view)
     graph.png          the walkthrough's [2, 2, 1] network as a graph: each sample's forward values
                        and gradients, and the weights' gradients as the sum over the samples
+    optimizers.png     gradient descent, momentum and Adam (Part 1's _sgd_step, _momentum_step,
+                       _adam_step) on one long, narrow valley, 50 steps each
     loss_curves.png    the training loss per epoch of the four experiments (for the function, on
                        standardised y, as nn.train's history has it; the regression's in y's units)
     function_fit.png   the function-approximation network against the true function, along x1
@@ -15,7 +19,7 @@ writes, into docs/:
     from docs.draw import current_numbers, matches
     assert matches(json.load(open("docs/figures.json")), current_numbers())
 
-current_numbers(experiments=False) recomputes the graph's numbers alone, in milliseconds;
+current_numbers(experiments=False) recomputes the numbers of the first three alone, in milliseconds;
 curve_numbers(result) and fit_numbers(result) turn one experiment's result into its part of the
 JSON, for a test that has already run the experiment. Only draw() imports matplotlib.
 """
@@ -68,6 +72,57 @@ def graph_numbers():
     return numbers
 
 
+def neuron_numbers():
+    """Section 2's neuron as a graph of operations, each node's value and gradient dL/d(node).
+
+    The values come from nn._forward and the gradients of w and b from nn._backward; the gradient of
+    every other node is its consumer's times the local derivative, as micrograd computes it."""
+    x, w, b, y = 2.0, 0.5, 0.1, 1.0
+    params = {"hidden": "relu", "output": "linear", "W1": np.array([[w]]), "b1": np.array([b])}
+    X, Y = np.array([[x]]), np.array([[y]])
+    _, cache = nn._forward(params, X)
+    grads = nn._backward(params, cache, Y)
+    z = float(cache["Z1"][0, 0])
+    L = nn._loss(cache["Z1"], Y, "linear")
+    d_loss = 1.0  # dL/dL
+    d_diff = 2 * (z - y) * d_loss  # L = e^2, e = z - y: dL/de = 2 e
+    d_z, d_y = d_diff, -d_diff  # e = z - y
+    d_wx, d_b = d_z, d_z  # z = wx + b: the sum passes its gradient to both terms
+    d_w, d_x = x * d_wx, w * d_wx  # wx = w * x: each factor gets the other times the gradient
+    assert math.isclose(d_w, grads["W1"][0, 0]) and math.isclose(d_b, grads["b1"][0])  # nn agrees
+    return {"value": {"x": x, "w": w, "b": b, "y": y, "wx": w * x, "z": z, "e": z - y, "L": L},
+            "grad": {"x": d_x, "w": d_w, "b": d_b, "y": d_y, "wx": d_wx, "z": d_z, "e": d_diff, "L": d_loss}}
+
+
+VALLEY = np.array([1.0, 50.0])  # L = (1 along^2 + 50 across^2) / 2: a valley 50 times steeper across
+START, STEPS = [-4.0, 1.0], 50
+OPTIMIZERS = {  # name: (lr, momentum); README.md's section 10 says why these
+    "gradient descent": (0.035, 0.0),
+    "momentum 0.9": (0.005, 0.9),
+    "Adam": (0.1, None),
+}
+
+
+def optimizer_numbers():
+    """Each update rule of Part 1, STEPS steps from START on the valley: its path and final loss."""
+    numbers = {"valley": plain(VALLEY), "start": START, "steps": STEPS}
+    for name, (lr, momentum) in OPTIMIZERS.items():
+        theta, m, v = np.array(START), np.zeros(2), np.zeros(2)
+        path = [theta.copy()]
+        for t in range(1, STEPS + 1):
+            dtheta = VALLEY * theta  # the gradient of L
+            if momentum is None:
+                nn._adam_step(theta, dtheta, m, v, t, lr)
+            elif momentum:
+                nn._momentum_step(theta, dtheta, m, lr, momentum)
+            else:
+                nn._sgd_step(theta, dtheta, lr)
+            path.append(theta.copy())
+        numbers[name] = {"lr": lr, "momentum": momentum, "path": plain(path),
+                         "loss": float((VALLEY * theta * theta).sum() / 2)}
+    return numbers
+
+
 def network(params):
     """'[3, 128, 1] relu, linear output', read off a network's own weights."""
     depth = sum(key.startswith("W") for key in params)
@@ -95,8 +150,8 @@ def run_experiments():
 
 
 def current_numbers(experiments=True, results=None):
-    """What figures.json should hold now. experiments=False: the graph's numbers alone (instant)."""
-    numbers = {"graph": graph_numbers()}
+    """What figures.json should hold now. experiments=False: the graphs' and the optimizers' alone (instant)."""
+    numbers = {"neuron": neuron_numbers(), "graph": graph_numbers(), "optimizers": optimizer_numbers()}
     if experiments:
         results = results or run_experiments()
         numbers["loss_curves"] = {name: curve_numbers(r) for name, r in results.items()}
@@ -137,7 +192,7 @@ def draw_graph(plt, g, path):
     fig = plt.figure(figsize=(8, 9), dpi=100)
     ax = fig.add_axes([0, 0, 1, 1], xlim=(0, 8), ylim=(0, 9))  # one data unit = one inch
     ax.axis("off")
-    sub = str.maketrans("12", "\u2081\u2082")
+    one, two = "\u2081", "\u2082"  # the layer, as a subscript (README.md, section 1); [sample, unit] after it
     label = dict(ha="center", va="center", fontsize=9, zorder=3)
     blank = dict(boxstyle="round,pad=0.06", fc="white", ec="none")  # a label hides the line under it
 
@@ -145,7 +200,7 @@ def draw_graph(plt, g, path):
         """A box: name, value (black) and gradient (orange); grey when the unit is off."""
         ax.add_patch(FancyBboxPatch((x - w / 2, y - 0.36), w, 0.72, boxstyle="round,pad=0.02", lw=1.2,
                                     ec=OFF if off else INK, fc="#ebebeb" if off else "white", zorder=2))
-        lines = [(name.translate(sub), OFF if off else INK, "italic"), (fmt(value), INK, "normal")]
+        lines = [(name, OFF if off else INK, "italic"), (fmt(value), INK, "normal")]
         if grad is not None:
             lines.append(("\u2202 " + fmt(grad), GRAD, "normal"))
         for n, (text, colour, style) in enumerate(lines):
@@ -173,48 +228,48 @@ def draw_graph(plt, g, path):
     bands = (7.55, 4.5)  # y of hidden unit 1 in sample 1's band and in sample 2's
     loss_y = (bands[0] + bands[1] - gap) / 2
 
-    ax.text(0.15, 8.9, "Black: the forward pass\u2019s values (w: an edge\u2019s weight). Orange \u2202: the "
-            "gradient \u2202L/\u2202 of that\nnode or weight, from the backward pass, which runs against the "
-            "arrows, right to left.", ha="left", va="top", fontsize=10)
+    ax.text(0.15, 8.92, "Black: the forward pass\u2019s values (on an edge, its weight). Orange \u2202: dL/d(that node "
+            "or weight), from\nthe backward pass, right to left. Z\u2081[i,j] is sample i\u2019s entry at unit j of "
+            "layer 1 (README.md, section 1).", ha="left", va="top", fontsize=9.5)
     for i, top in enumerate(bands):
         rows = (top, top - gap)
         off = [not on[i, j] for j in range(2)]
-        head = f"Sample {i + 1}: x = ({fmt(X[i, 0])}, {fmt(X[i, 1])}), target y = {fmt(Y[i, 0])}. "
+        head = f"Sample {i + 1}: x^({i + 1}) = ({fmt(X[i, 0])}, {fmt(X[i, 1])}), target y^({i + 1}) = {fmt(Y[i, 0])}. "
         if any(off):
             j = off.index(True)
-            head += f"Hidden unit {j + 1} is off (z = {fmt(Z1[i, j])} < 0)."
+            head += f"Hidden unit {j + 1} is off (Z{one}[{i + 1},{j + 1}] = {fmt(Z1[i, j])} < 0)."
         else:
             head += "Every unit is on: gradient flows along every edge."
         ax.text(0.15, top + 0.78, head, ha="left", va="center", fontsize=10, weight="bold")
         for j in range(2):
-            node(cx, rows[j], f"x{j + 1}", X[i, j])
-            node(cz, rows[j], f"z{j + 1}", Z1[i, j], dZ1[i, j], off=off[j])
-            node(ca, rows[j], f"a{j + 1}", A1[i, j], dA1[i, j], off=off[j])
+            at = f"[{i + 1},{j + 1}]"
+            node(cx, rows[j], "X" + at, X[i, j])
+            node(cz, rows[j], f"Z{one}" + at, Z1[i, j], dZ1[i, j], off=off[j])
+            node(ca, rows[j], f"A{one}" + at, A1[i, j], dA1[i, j], off=off[j])
             edge((cz, rows[j]), (ca, rows[j]), "relu", f"\u00d7{fmt(on[i, j])}", dead=off[j])
             for k in range(2):  # x_k -> z_j carries W1[k, j]; the crossing edges' labels sit apart, both up
-                edge((cx, rows[k]), (cz, rows[j]), f"w {fmt(W1[k, j])}", f"\u2202 {fmt(dW1s[i, k, j])}",
+                edge((cx, rows[k]), (cz, rows[j]), fmt(W1[k, j]), f"\u2202 {fmt(dW1s[i, k, j])}",
                      t={(0, 0): 0.5, (1, 1): 0.5, (0, 1): 0.32, (1, 0): 0.68}[k, j], dead=off[j])
-            ax.text(cz, rows[j] + (0.5 if j == 0 else -0.5), f"+ b {fmt(b1[j])}", **label)
+            ax.text(cz, rows[j] + (0.5 if j == 0 else -0.5), f"+ b{one}[{j + 1}] {fmt(b1[j])}", **label)
             # a_j -> y_hat carries W2[j]; the gradient reaches a_j even when a_j = 0 (then W2's share is 0)
-            edge((ca, rows[j]), (cy, top - gap / 2), f"w {fmt(W2[j, 0])}", f"\u2202 {fmt(dW2s[i, j])}")
-        node(cy, top - gap / 2, "\u0177", Y_hat[i, 0], dZ2[i, 0])
-        ax.text(cy, top - gap / 2 + 0.5, f"+ b {fmt(b2[0])}", **label)
+            edge((ca, rows[j]), (cy, top - gap / 2), fmt(W2[j, 0]), f"\u2202 {fmt(dW2s[i, j])}")
+        node(cy, top - gap / 2, f"Y_hat[{i + 1},1]", Y_hat[i, 0], dZ2[i, 0], w=0.9)
+        ax.text(cy, top - gap / 2 + 0.5, f"+ b{two}[1] {fmt(b2[0])}", **label)
         edge((cy, top - gap / 2), (cl, loss_y), half=0.42)
         if any(off):
             j = off.index(True)
             ax.text((cz + ca) / 2, rows[j] - 0.68, f"relu\u2032(z) = 0 for z < 0: the {fmt(dA1[i, j])} that reaches "
-                    f"a{j + 1} is multiplied by 0,\nso z{j + 1} and its weights get no gradient from this "
-                    "sample.".translate(sub), ha="center", va="top", fontsize=9, color=INK)
+                    f"A{one}[{i + 1},{j + 1}] is multiplied by 0,\nso Z{one}[{i + 1},{j + 1}] and the weights "
+                    "into it get no gradient from this sample.", ha="center", va="top", fontsize=9, color=INK)
     node(cl, loss_y, "L", g["L"], 1.0, w=0.86)
-    ax.text(cl, loss_y - 0.5, "mean of the\nsamples\u2019\n(\u0177 \u2212 y)\u00b2", ha="center", va="top", fontsize=9)
+    ax.text(cl, loss_y - 0.5, "mean of the\nsamples\u2019\n(Y_hat \u2212 Y)\u00b2", ha="center", va="top", fontsize=9)
 
     # The weights are shared by the samples: the gradient the update uses is the sum of their shares.
     ax.text(0.15, 1.78, "Both samples share the weights, so the gradient of each weight (what the walkthrough "
             "prints as\ndW1, db1, dW2, db2) is the sum of the two samples\u2019 shares drawn on the edges above:",
             ha="left", va="top", fontsize=10)
-    names = [f"{a}\u2192{b}".translate(sub) for a, b in
-             [("x1", "z1"), ("x1", "z2"), ("x2", "z1"), ("x2", "z2"), ("b", "z1"), ("b", "z2"),
-              ("a1", "\u0177"), ("a2", "\u0177"), ("b", "\u0177")]]
+    names = [f"W{one}[1,1]", f"W{one}[1,2]", f"W{one}[2,1]", f"W{one}[2,2]", f"b{one}[1]", f"b{one}[2]",
+             f"W{two}[1,1]", f"W{two}[2,1]", f"b{two}[1]"]
     value = [*W1.ravel(), *b1, *W2.ravel(), *b2]
     shares = [[*dW1s[i].ravel(), *dZ1[i], *dW2s[i], *dZ2[i]] for i in range(2)]  # a bias's share is its dz
     total = [*np.ravel(g["dW1"]), *g["db1"], *np.ravel(g["dW2"]), *g["db2"]]
@@ -227,6 +282,72 @@ def draw_graph(plt, g, path):
         for c, cell in enumerate(cells):
             ax.text(1.3 + 0.74 * c, y, cell if isinstance(cell, str) else fmt(cell), color=colour,
                     **{**label, "weight": bold})
+    fig.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(fig)
+
+
+def draw_neuron(plt, g, path):
+    """neuron.png: section 2's neuron as micrograd draws an expression, one box per value, one circle per
+    operation, each box with its value (black) and its gradient dL/d(box) (orange)."""
+    from matplotlib.patches import Circle, FancyBboxPatch
+
+    fig = plt.figure(figsize=(9, 3.1), dpi=100)
+    ax = fig.add_axes([0, 0, 1, 1], xlim=(0, 9), ylim=(0, 3.1))
+    ax.axis("off")
+    value, grad = g["value"], g["grad"]
+    boxes = {"x": (0.55, 2.15), "w": (0.55, 1.05), "wx": (2.45, 1.6), "b": (2.45, 0.45), "z": (4.35, 1.6),
+             "y": (4.35, 0.45), "e": (6.25, 1.6), "L": (8.3, 1.6)}
+    names = {"wx": "w x", "e": "z \u2212 y"}
+    ops = {"*": (1.5, 1.6), "+": (3.4, 1.6), "\u2212": (5.3, 1.6), "( )\u00b2": (7.25, 1.6)}
+    wires = [("x", "*"), ("w", "*"), ("*", "wx"), ("wx", "+"), ("b", "+"), ("+", "z"), ("z", "\u2212"),
+             ("y", "\u2212"), ("\u2212", "e"), ("e", "( )\u00b2"), ("( )\u00b2", "L")]
+    where = {**boxes, **ops}
+    for a, b in wires:
+        (x0, y0), (x1, y1) = where[a], where[b]
+        ax.annotate("", (x1, y1), (x0, y0), zorder=1, arrowprops=dict(
+            arrowstyle="-|>", color="#444444", lw=1.0, shrinkA=34 if a in boxes else 12,
+            shrinkB=12 if b in ops else 34))
+    for name, (x, y) in ops.items():
+        ax.add_patch(Circle((x, y), 0.2, fc="#f3f3f3", ec=INK, lw=1.0, zorder=2))
+        ax.text(x, y, name, ha="center", va="center", fontsize=10 if len(name) == 1 else 8, zorder=3)
+    for name, (x, y) in boxes.items():
+        ax.add_patch(FancyBboxPatch((x - 0.42, y - 0.36), 0.84, 0.72, boxstyle="round,pad=0.02", lw=1.2,
+                                    ec=INK, fc="white", zorder=2))
+        for n, (text, colour, style) in enumerate([(names.get(name, name), INK, "italic"),
+                                                   ("data " + fmt(value[name]), INK, "normal"),
+                                                   ("grad " + fmt(grad[name]), GRAD, "normal")]):
+            ax.text(x, y + 0.21 * (1 - n), text, color=colour, style=style, ha="center", va="center",
+                    fontsize=9.5, zorder=3)
+    ax.text(0.15, 3.0, "data: the forward pass, left to right.  grad: dL/d(box), the backward pass, right to "
+            "left: each box's grad is\nthe grad of the box it feeds times that operation's local "
+            "derivative (a sum's is 1; a product's is the other factor).",
+            ha="left", va="top", fontsize=9.5)
+    fig.savefig(path, dpi=100, metadata={"Software": None})
+    plt.close(fig)
+
+
+def draw_optimizers(plt, o, path):
+    """optimizers.png: the three update rules' paths over the contours of the valley's loss."""
+    valley = np.array(o["valley"])
+    fig, ax = plt.subplots(figsize=(8, 3.6), dpi=100, layout="constrained")
+    a, c = np.meshgrid(np.linspace(-4.4, 1.2, 300), np.linspace(-1.25, 1.25, 200))
+    ax.contour(a, c, (valley[0] * a * a + valley[1] * c * c) / 2, levels=[0.1, 0.5, 2, 5, 10, 20, 35],
+               colors="#cccccc", linewidths=0.8)
+    colours = {"gradient descent": "#0072B2", "momentum 0.9": "#009E73", "Adam": GRAD}
+    for name, colour in colours.items():
+        run = o[name]
+        steps = np.array(run["path"])
+        setting = f"lr {run['lr']:g}" + (f", momentum {run['momentum']:g}" if run["momentum"] else "")
+        ax.plot(steps[:, 0], steps[:, 1], "o-", color=colour, ms=2.5, lw=1.1,
+                label=f"{name} ({setting}): L after {o['steps']} steps {run['loss']:.2g}")
+    ax.plot(*o["start"], "ks", ms=5)
+    ax.plot(0, 0, "k*", ms=9)
+    ax.set_xlabel("along the valley (its gradient: 1 \u00d7 along)", fontsize=9)
+    ax.set_ylabel("across (gradient: 50 \u00d7 across)", fontsize=9)
+    ax.set_title(f"L = (along\u00b2 + 50 across\u00b2) / 2, from the square to the star, {o['steps']} steps each",
+                 fontsize=10)
+    ax.legend(fontsize=8.5, loc="upper right", frameon=True)
+    ax.tick_params(labelsize=8)
     fig.savefig(path, dpi=100, metadata={"Software": None})
     plt.close(fig)
 
@@ -288,10 +409,13 @@ def draw():
         f.write("{\n" + ",\n".join(f" {json.dumps(part)}: {{\n" + ",\n".join(
             f"  {json.dumps(key)}: {json.dumps(value)}" for key, value in numbers[part].items()) + "\n }"
             for part in numbers) + "\n}\n")
+    draw_neuron(plt, numbers["neuron"], os.path.join(HERE, "neuron.png"))
     draw_graph(plt, numbers["graph"], os.path.join(HERE, "graph.png"))
+    draw_optimizers(plt, numbers["optimizers"], os.path.join(HERE, "optimizers.png"))
     draw_loss_curves(plt, results, os.path.join(HERE, "loss_curves.png"))
     draw_function_fit(plt, results["function"], os.path.join(HERE, "function_fit.png"))
-    for name in ("graph.png", "loss_curves.png", "function_fit.png", "figures.json"):
+    for name in ("neuron.png", "graph.png", "optimizers.png", "loss_curves.png", "function_fit.png",
+                 "figures.json"):
         print(f"docs/{name}: {os.path.getsize(os.path.join(HERE, name)) / 1000:.0f} kB")
 
 
