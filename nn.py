@@ -86,6 +86,15 @@ def _check_choice(value, name, table, what):
         raise ValueError(f"{name}={value!r} is not {what}; expected one of {list(table)}{hint}")
 
 
+def _check_seed(seed, name="seed"):
+    """seed as np.random.default_rng takes it: an integer >= 0, None or a np.random.Generator."""
+    if seed is None or isinstance(seed, np.random.Generator) or (
+            isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)) and seed >= 0):
+        return seed
+    raise ValueError(f"{name} must be an integer >= 0 (or None, or a np.random.Generator); got {seed!r:.80}. "
+                     f"Any number will do, e.g. {name}=0: the same seed gives the same run")
+
+
 def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, init=None):
     """A new network: {"hidden", "output", "W1": (n_0, n_1), "b1": (n_1,), ..., "epochs": 0}.
 
@@ -111,9 +120,7 @@ def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, ini
                          "or output='sigmoid' with 1 output for two classes")
     if dtype not in (np.float32, np.float64, "float32", "float64"):
         raise ValueError(f"dtype must be np.float64 or np.float32; got {dtype!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (type(None), int, np.integer, np.random.Generator)):
-        raise ValueError(f"seed must be an int, None or a np.random.Generator; got {seed!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(_check_seed(seed))
     params = {"hidden": hidden, "output": output}
     for l in range(1, len(sizes)):
         n_in, n_out = int(sizes[l - 1]), int(sizes[l])
@@ -289,17 +296,19 @@ def _gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
     # dL/dz (about |Y_hat - Y|), plus a softmax's log(1 + tiny), all over h.
     error = np.abs(Z).max(axis=1) * np.abs(cache[f"A{D}"] - Y).max(axis=1)
     noise = 16 * np.finfo(np.float64).eps * (abs(base) + float(error.mean()) + (output == "softmax")) / h
-    largest = max(float(np.abs(g).max()) for g in analytic.values())
-    if not math.isfinite(base) or noise > 1e-2 * largest > 0:
-        raise ValueError(f"the loss ({base:.3g}) is not finite, or so large beside its slopes that rounding "
-                         "swamps them: check on standardised data, or with a larger h")
+    largest = {key: float(np.abs(g).max()) for key, g in analytic.items()}
+    for key in analytic:  # a slope that rounding can move by a tenth of itself cannot be checked
+        if not (math.isfinite(base) and math.isfinite(noise) and math.isfinite(largest[key])) \
+                or noise > 0.1 * largest[key] > 0:
+            raise ValueError(f"the loss ({base:.3g}) or the gradient of {key} is not finite, or the loss is so large "
+                             f"beside {key}'s slopes that rounding swamps them: check on standardised data")
     rng, errors, on_rows = np.random.default_rng(seed), {}, {}
     for key in analytic:
         value = params[key]
         indices = list(np.ndindex(value.shape))
         if max_per_key is not None and len(indices) > max_per_key:
             indices = [indices[i] for i in rng.choice(len(indices), max_per_key, replace=False)]
-        floor = max(1e-3 * float(np.abs(analytic[key]).max()), 1e-8)  # the key's scale judges tiny entries
+        floor = max(1e-3 * largest[key], 1e-8)  # the key's scale judges tiny entries
         worst, checked = 0.0, 0
         for index in indices:
             shifted = value.copy()
@@ -337,6 +346,7 @@ def _gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
 
 import contextlib  # noqa: E402
 import hashlib  # noqa: E402
+import inspect  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
 import sys  # noqa: E402
@@ -431,6 +441,7 @@ def gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
                          "1e-5 suits float64)")
     if max_per_key is not None:
         max_per_key = _check_positive(max_per_key, "max_per_key", integer=True)
+    _check_seed(seed)
     params = {key: (value.astype(np.float64) if key in param_keys(params) else value)
               for key, value in params.items()}
     _check_finite_params(params)
@@ -556,7 +567,8 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
                                     first_epoch, standardised_y="y_mean" in (run["stats"] or {})), flush=True)
                 if stopped:
                     break
-        trained = _finish(run, history, net, stopped, s, data, _sample(X, Y, inputs))
+        with np.errstate(over="ignore", invalid="ignore"):  # what overflows there is said in words
+            trained = _finish(run, history, net, stopped, s, data, _sample(X, Y, inputs))
         if s["log_every"]:
             print(history["ended"], flush=True)
     if stop["asked"] or history["interrupted"]:  # whatever log_every: a cut-short run must not pass unseen
@@ -659,7 +671,8 @@ def _data_fingerprint(data):
     digest = hashlib.blake2b(digest_size=16)
     for name in ("X", "Y", "X_val", "Y_val"):
         if data[name] is not None:
-            sums = data[name].sum(axis=0, dtype=np.float64)
+            with np.errstate(over="ignore", invalid="ignore"):  # an inf sum still tells data apart
+                sums = data[name].sum(axis=0, dtype=np.float64)
             digest.update(f"{name} {data[name].shape}".encode())
             digest.update(sums.view(np.uint8))
     return digest.hexdigest()
@@ -1255,6 +1268,7 @@ def sanity_check(params, X, Y, *, seed=0, show=True):
     X = _check_X(X, params, dtype=np.float64)
     Y = _check_Y(Y, params, X.shape[0])
     _check_finite_params(params)
+    _check_seed(seed)
     with np.errstate(all="ignore"):  # what overflows is reported as a failed check, in words
         net, X, Y = _training_view(params, X, Y)
         rows = np.random.default_rng(seed).permutation(X.shape[0])
@@ -2138,16 +2152,6 @@ def _one_hot(labels, n, k, name="Y"):
     return Y
 
 
-def _check_seed(seed, name="seed"):
-    """seed as np.random.default_rng takes it: an integer >= 0, None (a fresh generator each call) or a
-    np.random.Generator; anything else is a ValueError that names the argument."""
-    if seed is None or isinstance(seed, np.random.Generator) or (
-            isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)) and seed >= 0):
-        return seed
-    raise ValueError(f"{name} must be an integer >= 0 (or None, or a np.random.Generator); got {seed!r:.80}. "
-                     f"Any number will do, e.g. {name}=0: the same seed gives the same run")
-
-
 def _check_cache(cache, params):
     """Check that cache holds A0, ..., AD and ZD with as many rows as X and these layers' widths, and
     no NaN (backward would turn it into NaN gradients)."""
@@ -2236,9 +2240,8 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
                          "average of the gradient (beta1), so leave momentum at 0 with 'adam'")
     if schedule not in (None, "cosine"):
         raise ValueError(f"schedule must be None or 'cosine'; got {schedule!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (type(None), int, np.integer, np.random.Generator)):
-        raise ValueError(f"seed must be an int, None or a np.random.Generator; got {seed!r}")
-    if callback is not None and not callable(callback):
+    _check_seed(seed)
+    if callback is not None and not _takes_three(callback):
         raise ValueError(f"callback must be a function callback(epoch, history, params) or None; "
                          f"got {callback!r}")
     if resume is not None and not isinstance(resume, dict):
@@ -2252,6 +2255,19 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
               "compare predictions with y_test.ravel())")
     data = {"X": X, "Y": Y, "X_val": X_val, "Y_val": Y_val, "names": names or params.get("feature_names")}
     return s, data
+
+
+def _takes_three(function):
+    """Whether function can be called with three arguments, as train calls a callback."""
+    if not callable(function):
+        return False
+    try:
+        inspect.signature(function).bind(None, None, None)
+    except TypeError:
+        return False
+    except ValueError:  # a built-in without a signature: its call will tell
+        pass
+    return True
 
 
 def _check_validation(validation, params, X, Y, names, dtype):

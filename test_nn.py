@@ -2966,16 +2966,30 @@ def test_the_guides_resume_blocks_run_as_pasted_and_print_what_they_say(tmp_path
         assert shown in code
 
 
-@pytest.mark.parametrize("call", ["init_params", "train"])
-def test_a_seed_that_is_no_seed_is_named(call):
+@pytest.mark.parametrize("seed", ["abc", -1, 1.5, True])
+@pytest.mark.parametrize("call", ["init_params", "train", "gradient_check", "sanity_check"])
+def test_a_seed_that_is_no_seed_is_named(call, seed):
     X, y = separable()
-    with pytest.raises(ValueError, match=r"seed must be an int, None or a np.random.Generator; got 'abc'"):
-        if call == "init_params":
-            nn.init_params([3, 4, 1], "tanh", "sigmoid", seed="abc")
-        else:
-            nn.train(nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0), X, y, epochs=1, seed="abc", log_every=None)
+    params = nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0)
+    calls = {"init_params": lambda: nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=seed),
+             "train": lambda: nn.train(params, X, y, epochs=1, seed=seed, log_every=None),
+             "gradient_check": lambda: nn.gradient_check(params, X[:3], y[:3], seed=seed),
+             "sanity_check": lambda: nn.sanity_check(params, X, y, seed=seed)}
+    with pytest.raises(ValueError, match=r"seed must be an integer >= 0 \(or None, or a np.random.Generator\); got "):
+        calls[call]()
 
 
+def test_a_callback_that_cannot_take_three_arguments_is_refused_before_training():
+    X, y = separable()
+    with pytest.raises(ValueError, match=r"callback must be a function callback\(epoch, history, params\)"):
+        nn.train(nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0), X, y, epochs=1, log_every=None,
+                 callback=lambda: None)
+
+
+def test_gradient_check_refuses_a_loss_whose_rounding_it_cannot_bound():
+    params = nn.init_params([1, 3, 5], "relu", "softmax", seed=0)
+    with pytest.raises(ValueError, match="rounding swamps them"):
+        nn.gradient_check(params, np.array([[1.7e308]]), np.array([0]))
 def test_targets_beyond_a_float32_networks_outputs_are_refused_with_the_fix():
     X = np.random.default_rng(0).standard_normal((20, 2))
     params = nn.init_params([2, 3, 1], "tanh", "linear", seed=0, dtype=np.float32)
