@@ -186,7 +186,7 @@ def _loss(Z, Y, output):
     if output == "linear":
         return float(((Z - Y) ** 2).sum()) / (n * k)
     if output == "sigmoid":
-        return float((Y * np.logaddexp(0, -Z) + (1 - Y) * np.logaddexp(0, Z)).sum()) / (n * k)  # softplus(z) = log(1 + e^z)
+        return float((Y * np.logaddexp(0, -Z) + (1 - Y) * np.logaddexp(0, Z)).sum()) / (n * k)  # softplus: log(1 + e^z)
     shifted = Z - Z.max(axis=1, keepdims=True)
     log_P = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # log-softmax (n, k)
     return float(-(Y * log_P).sum()) / n  # each row of Y is one-hot: only the true class counts
@@ -298,10 +298,11 @@ def _gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
     noise = 16 * np.finfo(np.float64).eps * (abs(base) + float(error.mean()) + (output == "softmax")) / h
     largest = {key: float(np.abs(g).max()) for key, g in analytic.items()}
     for key in analytic:  # a slope that rounding can move by a tenth of itself cannot be checked
-        if not (math.isfinite(base) and math.isfinite(noise) and math.isfinite(largest[key])) \
-                or noise > 0.1 * largest[key] > 0:
-            raise ValueError(f"the loss ({base:.3g}) or the gradient of {key} is not finite, or the loss is so large "
-                             f"beside {key}'s slopes that rounding swamps them: check on standardised data")
+        if not (math.isfinite(base) and math.isfinite(noise) and math.isfinite(largest[key])):
+            raise ValueError(f"the loss ({base:.3g}) or the gradient of {key} is not finite: use standardised data")
+        if noise > 0.1 * largest[key] > 0:
+            raise ValueError(f"{key}'s slopes (at most {largest[key]:.2g}) are below what rounding lets finite "
+                             f"differences see ({noise:.2g}): vanishing gradients, or huge inputs")
     rng, errors, on_rows = np.random.default_rng(seed), {}, {}
     for key in analytic:
         value = params[key]
@@ -326,7 +327,7 @@ def _gradient_check(params, X, Y, h=1e-5, max_per_key=None, seed=0):
                     if rows.tobytes() not in on_rows:
                         on_rows[rows.tobytes()] = _backward(params, _forward(params, X[rows])[1], Y[rows])
                     a = on_rows[rows.tobytes()][key][index]
-            numeric = (_loss(up[f"Z{D}"][rows], Y[rows], output) - _loss(down[f"Z{D}"][rows], Y[rows], output)) / (2 * h)
+            numeric = (_loss(up[f"Z{D}"][rows], Y[rows], output) - _loss(down[f"Z{D}"][rows], Y[rows], output)) / 2 / h
             if not math.isfinite(numeric):
                 raise ValueError(f"a finite difference of {key} is {numeric}: the loss overflows near these params")
             off = max(0.0, abs(a - numeric) - noise)  # beyond what rounding can explain

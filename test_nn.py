@@ -2988,7 +2988,7 @@ def test_a_callback_that_cannot_take_three_arguments_is_refused_before_training(
 
 def test_gradient_check_refuses_a_loss_whose_rounding_it_cannot_bound():
     params = nn.init_params([1, 3, 5], "relu", "softmax", seed=0)
-    with pytest.raises(ValueError, match="rounding swamps them"):
+    with pytest.raises(ValueError, match="is not finite: use standardised data|below what rounding lets"):
         nn.gradient_check(params, np.array([[1.7e308]]), np.array([0]))
 def test_targets_beyond_a_float32_networks_outputs_are_refused_with_the_fix():
     X = np.random.default_rng(0).standard_normal((20, 2))
