@@ -526,7 +526,7 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     """
     s, data = _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, schedule, l2, validation,
                            patience, seed, log_every, callback, standardize, resume, threads, unknown)
-    with _ctrl_c() as stop:  # from here to the end, a first Ctrl-C only asks train to stop
+    with _ctrl_c() as stop, _blas_threads(s["threads"]):  # from here on, a first Ctrl-C only asks to stop
         # The record of the run (history["state"]): theta, Adam's m and v, the step count, where the
         # epoch in progress stands, the best epoch so far, and what the numbers depend on.
         run = _start_run(params, data, s, resume)
@@ -539,8 +539,7 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
             history["val_loss"] = list(resume["val_loss"]) if resume else []
         logits, n, stopped = f"Z{depth(net)}", X.shape[0], None
         started, first_epoch = time.perf_counter(), len(history["loss"]) + 1
-        with _workers(s, run["theta"].size) as pool, _blas_threads(s["threads"]), \
-                np.errstate(over="ignore", invalid="ignore"):
+        with _workers(s, run["theta"].size) as pool, np.errstate(over="ignore", invalid="ignore"):
             step = _make_step(run, net, s, pool)
             for epoch in range(first_epoch, s["epochs"] + 1):
                 rate = s["lr"] if s["schedule"] is None else cosine_lr(s["lr"], epoch - 1, s["epochs"])
