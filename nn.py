@@ -86,16 +86,15 @@ def _check_choice(value, name, table, what):
         raise ValueError(f"{name}={value!r} is not {what}; expected one of {list(table)}{hint}")
 
 
-def _check_seed(seed, name="seed"):
-    """seed as np.random.default_rng takes it: an integer >= 0, None or a np.random.Generator."""
-    if seed is None or isinstance(seed, np.random.Generator) or (
-            isinstance(seed, (int, np.integer)) and not isinstance(seed, (bool, np.bool_)) and seed >= 0):
-        return seed
-    raise ValueError(f"{name} must be an integer >= 0 (or None, or a np.random.Generator); got {seed!r:.80}. "
-                     f"Any number will do, e.g. {name}=0: the same seed gives the same run")
+def _check_seed(seed, name="seed"):  # as np.random.default_rng takes it
+    if not (seed is None or isinstance(seed, np.random.Generator) or isinstance(seed, (int, np.integer))
+            and not isinstance(seed, (bool, np.bool_)) and seed >= 0):
+        raise ValueError(f"{name} must be an integer >= 0 (or None, or a np.random.Generator); got {seed!r:.80}. "
+                         f"Any number will do, e.g. {name}=0: the same seed gives the same run")
+    return seed
 
 
-def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, init=None):
+def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, init=None, **unknown):
     """A new network: {"hidden", "output", "W1": (n_0, n_1), "b1": (n_1,), ..., "epochs": 0}.
 
     W_l ~ N(0, s^2), s keeping the activations' spread level from layer to layer (README.md, section
@@ -104,6 +103,9 @@ def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, ini
     scale"); init="he" or "glorot" for every layer. Biases start at 0. "epochs" counts the epochs
     trained. seed: an int, None or a np.random.Generator; dtype np.float64 or np.float32.
     """
+    if unknown:  # scikit-learn's habits: random_state is seed
+        raise TypeError(f"init_params() got an unexpected keyword argument {next(iter(unknown))!r}; its settings "
+                        "are seed (scikit-learn's random_state), dtype and init")
     _check_choice(hidden, "hidden", HIDDEN, "a hidden activation")
     _check_choice(output, "output", OUTPUT, "an output")
     if init not in (None, "he", "glorot"):
@@ -883,7 +885,7 @@ def _ctrl_c():
             raise KeyboardInterrupt
         stop["asked"] = True
 
-    if threading.current_thread() is threading.main_thread():
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
         try:
             previous = signal.signal(signal.SIGINT, ask)
         except ValueError:  # an interpreter that does not allow it
@@ -1104,8 +1106,11 @@ def _warn_nothing_learned(why, s):
               "scikit-learn's alpha is l2 * batch_size)"] if s["l2"] >= 0.01 else []
     causes += ["a learning rate far too large (try lr=0.001) or too small", "ReLU units that died, or "
                "gradients that vanish in a deep sigmoid or tanh network (nn.look_inside shows both)"]
-    _warn(f"training learned (almost) nothing: {why}. Usual causes: {'; '.join(causes)}. "
-          "nn.sanity_check(params, X, y) tests the setup")
+    if "higher than the first epoch's" in why:  # it learned, then lost it: the steps are too large
+        causes = [f"lr={s['lr']:g} is likely too large (try lr={s['lr'] / 10:g})"] + causes[:-2]
+    headline = "training went backwards" if "higher than the first epoch's" in why else \
+        "training learned (almost) nothing"
+    _warn(f"{headline}: {why}. Usual causes: {'; '.join(causes)}. nn.sanity_check(params, X, y) tests the setup")
 
 
 def loss_curve(history, width=64, height=12):
@@ -2226,8 +2231,12 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
          "batch_size": X.shape[0] if batch_size is None else
          min(_check_positive(batch_size, "batch_size", integer=True), X.shape[0]),
          "patience": None if patience is None else _check_positive(patience, "patience", integer=True),
-         "log_every": (max(1, math.ceil(epochs / 10)) if log_every == "auto" else None if log_every is None
+         "log_every": (max(1, math.ceil(epochs / 10)) if isinstance(log_every, str) and log_every == "auto" else
+                       None if log_every is None or log_every is False or log_every == 0  # verbose=0's habit
                        else _check_positive(log_every, "log_every", integer=True))}
+    if optimizer == "adam" and 0.1 < lr <= 1e4:
+        _warn(f"lr={lr!r} is large for Adam, whose every step moves each weight by about lr whatever its gradient "
+              "(its usual lr is 1e-4 to 1e-2): try the default, lr=0.003")
     if lr > 1e4:
         raise ValueError(f"lr={lr!r} is far beyond any step that trains (Adam's are about 1e-3, plain gradient "
                          "descent's 1e-3 to 1 on standardised data)")

@@ -599,7 +599,7 @@ def test_init_params_refuses_a_dtype_other_than_float32_or_float64():
     ("momentum", 0.9, r"momentum=0.9 goes with optimizer='sgd'"),
     ("patience", 5, r"patience needs validation=\(X_val, Y_val\)"),
     ("patience", 0, r"patience must be a positive integer; got 0"),
-    ("log_every", 0, r"log_every must be a positive integer; got 0"),
+    ("log_every", -1, r"log_every must be a positive integer; got -1"),
     ("validation", np.ones((5, 3)), r"validation must be a pair \(X_val, Y_val\); got ndarray"),
     ("validation", (np.ones((5, 2)), np.ones((5, 2))),
      r"X_val has shape \(5, 2\); the network expects \(n_samples >= 1, 3\)"),
@@ -2281,7 +2281,7 @@ def test_part_1_copied_alone_into_a_file_trains_a_network_to_a_held_out_target(t
     with open(nn.__file__) as source:
         text = source.read()
     part_1 = text[:text.index("\n# Part 2")]
-    assert len(part_1.splitlines()) <= 340
+    assert len(part_1.splitlines()) <= 345
     script = part_1 + '''
 
 rng = np.random.default_rng(0)
@@ -2764,7 +2764,7 @@ def interrupted_run(monkeypatch, at=5, **settings):
 
 
 @pytest.mark.parametrize("change, message", [
-    (dict(lr=0.3), r"resume continues a run exactly, so lr must be as it was: the run had lr=0.02, this call has 0.3"),
+    (dict(lr=0.05), r"resume continues a run exactly, so lr must be as it was: the run had lr=0.02, this call has 0.05"),
     (dict(l2=0.1), r"so l2 must be as it was: the run had l2=0.0001, this call has 0.1"),
     (dict(seed=1), r"so seed must be as it was: the run had seed=0, this call has 1"),
     (dict(batch_size=8), r"so batch_size must be as it was"),
@@ -3015,3 +3015,48 @@ def test_resume_refuses_a_history_whose_record_is_not_one_train_made():
     broken = {**history, "state": {**history["state"], "settings": {"lr": 0.003}}}
     with pytest.raises(ValueError, match="resume must be the history that train returned for the run to continue"):
         nn.train(trained, X, y, epochs=4, log_every=None, resume=broken)
+
+
+@pytest.mark.parametrize("quiet", [None, False, 0])
+def test_log_every_none_false_or_0_prints_nothing(quiet, capsys):
+    X, y = separable()
+    nn.train(nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0), X, y, epochs=3, log_every=quiet, seed=0)
+    assert capsys.readouterr().out == ""
+
+
+def test_a_large_adam_learning_rate_warns_with_the_usual_range():
+    X, y = separable()
+    with pytest.warns(nn.ScaleWarning, match=r"lr=1.0 is large for Adam, whose every step moves each weight by about "
+                                             r"lr .* try the default, lr=0.003"):
+        nn.train(nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0), X, y, epochs=3, lr=1.0, seed=0,
+                 log_every=None)
+
+
+def test_train_leaves_an_ignored_sigint_ignored():
+    X, y = separable()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a background job's Ctrl-C is ignored
+    try:
+        def press_ctrl_c(epoch, history, params):
+            os.kill(os.getpid(), signal.SIGINT)
+
+        _, history = nn.train(nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0), X, y, epochs=3, seed=0,
+                              log_every=None, callback=press_ctrl_c)
+        assert not history["interrupted"] and len(history["loss"]) == 3
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_a_run_that_learned_and_then_lost_it_is_said_to_have_gone_backwards(monkeypatch):
+    X, y = separable()
+    losses = iter([0.2, 0.3, 0.4, 0.5, 0.6])
+    monkeypatch.setattr(nn, "_loss", lambda Z, Y, output: next(losses, 0.6))  # a loss that climbs
+    with pytest.warns(nn.ScaleWarning, match=r"training went backwards: the final training loss 0.6 is higher than the "
+                                             r"first epoch's 0.2. Usual causes: lr=0.003 is likely too large"):
+        nn.train(nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0), X, y, epochs=5, batch_size=None, seed=0,
+                 log_every=None)
+
+
+def test_init_params_names_scikit_learns_random_state():
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'random_state'; its settings are seed "
+                                        r"\(scikit-learn's random_state\)"):
+        nn.init_params([3, 4, 1], "tanh", "sigmoid", random_state=0)
