@@ -436,7 +436,8 @@ def test_the_loss_from_logits_equals_the_loss_from_probabilities_where_both_are_
 def test_nn_imports_numpy_and_the_standard_library_only():
     with open(nn.__file__) as source:
         tree = ast.parse(source.read())
-    optional = {id(node) for trying in ast.walk(tree) if isinstance(trying, ast.Try)  # try: import ... except ImportError
+    # the nodes inside a `try: import ... except ImportError`: optional imports
+    optional = {id(node) for trying in ast.walk(tree) if isinstance(trying, ast.Try)
                 if any(isinstance(h.type, ast.Name) and h.type.id == "ImportError" for h in trying.handlers)
                 for statement in trying.body for node in ast.walk(statement)}
 
