@@ -11,7 +11,8 @@ many times slower. nn.py's softmax and sigmoid set outputs below eps^2 to 0 (Par
 "without" run swaps _flush for a function that returns its input, as the textbook formula would.
 Printed per run: the last epoch's training loss (close both ways, not equal: a change in the last bits
 of one step grows over thousands of steps, as any change of summation order does), each epoch's
-seconds, epoch last / epoch 1, and the share of subnormal numbers in each array of one forward and backward pass on 512 training rows after training.
+seconds, epoch last / epoch 1, and the share of subnormal numbers in each array of one forward and
+backward pass on 512 training rows after training.
 """
 
 import argparse
