@@ -860,9 +860,11 @@ def _blas_threads(threads):
     before. Without threadpoolctl (installed with scikit-learn) it changes nothing.
 
     Why train limits them: OpenBLAS's threads meet at the end of every product, so when another program
-    holds one of the cores, every product waits for that core's turn. On a 2-core machine with one other
-    busy process, an epoch took 20 s with NumPy's default of 2 threads and 0.8 s with 1; on a quiet one,
-    1 thread was as fast or faster, a mini-batch's products being too small to share (RESULTS.md).
+    holds one of the cores, every product waits for that core's turn. On a 2-core machine beside one
+    busy process, an epoch took 1.4 to 3.6 times as long on NumPy's default of 2 threads as on 1 (26
+    times in issue 25's report); with nothing of ours beside, 2 threads ranged from 31% slower (batches
+    of 32) to 28% faster (batches of 128, the widest network): bench/busy.py, RESULTS.md. The thread
+    count can change the last bits of a product (how OpenBLAS splits it), not more.
     """
     try:
         from threadpoolctl import threadpool_limits

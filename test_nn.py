@@ -434,10 +434,27 @@ def test_the_loss_from_logits_equals_the_loss_from_probabilities_where_both_are_
     assert nn._loss(Z, Y, output) == pytest.approx(from_probabilities, rel=1e-10)
 
 
+def test_backward_and_update_name_the_array_that_overflowed():
+    # They check all arrays in one pass (issue 25), and name the culprit only when that pass fails.
+    params = nn.init_params([3, 4, 2], "identity", "linear", seed=0, dtype=np.float32)
+    params["W1"][:] = 1e-37
+    X, Y = np.full((64, 3), 3e37, np.float32), np.zeros((64, 2), np.float32)  # Z_1 about 9, dW_1 about 1e39
+    _, cache = nn.forward(params, X)
+    with pytest.raises(ValueError, match="the gradient of W1 overflowed"):
+        nn.backward(params, cache, Y)
+    grads = {key: np.zeros_like(params[key]) for key in nn.param_keys(params)}
+    grads["b2"][:] = 3e38  # finite in float32; 10 times it is not
+    with pytest.raises(ValueError, match="the updated b2 overflowed"):
+        nn.update(params, grads, 10.0)
+    grads["b2"][:] = 3e37
+    assert np.isfinite(nn.update(params, grads, 10.0)["b2"]).all()
+
+
 def test_nn_imports_numpy_and_the_standard_library_only():
     with open(nn.__file__) as source:
         tree = ast.parse(source.read())
-    optional = {id(node) for trying in ast.walk(tree) if isinstance(trying, ast.Try)  # try: import ... except ImportError
+    # the nodes inside a `try: import ... except ImportError`: optional imports
+    optional = {id(node) for trying in ast.walk(tree) if isinstance(trying, ast.Try)
                 if any(isinstance(h.type, ast.Name) and h.type.id == "ImportError" for h in trying.handlers)
                 for statement in trying.body for node in ast.walk(statement)}
 

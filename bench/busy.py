@@ -25,9 +25,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import nn  # noqa: E402
 import scale  # noqa: E402
 
-SPIN = "import time\nend = time.time() + {seconds}\nwhile time.time() < end:\n    pass\n"  # stops by itself
-
-
 def timed(label, sizes, data, threads):
     make, dtype = scale.maker(label)
     run = make(sizes, *data[dtype])
@@ -64,7 +61,7 @@ def main():
         for busy in (False, True):
             spinner = None
             if busy:
-                spinner = subprocess.Popen([sys.executable, "-c", SPIN.format(seconds=3600)])
+                spinner = subprocess.Popen([sys.executable, "-c", scale.SPIN])  # stops by itself within the hour
                 time.sleep(0.5)
             try:
                 runs = {(label, t): timed(label, sizes, data, t) for label in labels for t in (1, 2)}

@@ -2,6 +2,7 @@
 
     python bench/epochs.py               # 10 epochs each way (about a minute on 2 cores)
     python bench/epochs.py --epochs 5 --rows 6000
+    python bench/epochs.py --float64     # a third run: float64 with _flush, against the guide's "half the time"
 
 The digits of scikit-learn (8 x 8) upscaled to 28 x 28 by linear interpolation, 12,000 rows drawn
 from the 1,797 with replacement; a [784, 256, 128, 10] ReLU network with a softmax output, float32,
@@ -9,8 +10,10 @@ l2 = 0, batch 32, BLAS on one thread. A confident network's softmax outputs fall
 float32 numbers are subnormal; carried down by backward (dZ, dA, the gradients), they make products
 many times slower. nn.py's softmax and sigmoid set outputs below eps^2 to 0 (Part 1's _flush); the
 "without" run swaps _flush for a function that returns its input, as the textbook formula would.
-Printed per run: the last epoch's training loss (the same to rounding both ways), each epoch's seconds, epoch last / epoch 1, and the share of subnormal numbers in
-each array of one forward and backward pass on 512 training rows after training.
+Printed per run: the last epoch's training loss (close both ways, not equal: a change in the last bits
+of one step grows over thousands of steps, as any change of summation order does), each epoch's
+seconds, epoch last / epoch 1, and the share of subnormal numbers in each array of one forward and
+backward pass on 512 training rows after training.
 """
 
 import argparse
@@ -34,8 +37,8 @@ def digits_28(rows, seed=0):
     return images[pick].reshape(rows, -1).astype(np.float32), digits.target[pick]
 
 
-def one_run(X, y, epochs, flush):
-    params = nn.init_params([784, 256, 128, 10], "relu", "softmax", seed=0, dtype=np.float32)
+def one_run(X, y, epochs, flush, dtype=np.float32):
+    params = nn.init_params([784, 256, 128, 10], "relu", "softmax", seed=0, dtype=dtype)
     stamps = []
     real = nn._flush
     if not flush:
@@ -50,7 +53,7 @@ def one_run(X, y, epochs, flush):
             grads = nn.backward(net, cache, y[:512])
     finally:
         nn._flush = real
-    tiny = np.finfo(np.float32).tiny
+    tiny = np.finfo(dtype).tiny
     subnormal = {key: float(np.mean((A != 0) & (np.abs(A) < tiny))) for key, A in {**cache, **grads}.items()}
     return np.diff([start] + stamps), subnormal, history["loss"][-1]
 
@@ -59,14 +62,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--rows", type=int, default=12_000)
+    parser.add_argument("--float64", action="store_true", help="also train in float64, with _flush")
     args = parser.parse_args()
     X, y = digits_28(args.rows)
     print(f"numpy {np.__version__}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}; "
           f"{args.rows:,} rows x 784, [784, 256, 128, 10] relu/softmax float32, batch 32, l2 0, BLAS 1 thread")
-    for flush, name in ((False, "without _flush (textbook softmax)"), (True, "with _flush (nn.py)")):
-        seconds, subnormal, last_loss = one_run(X, y, args.epochs, flush)
+    runs = [(False, np.float32, "without _flush (textbook softmax)"), (True, np.float32, "with _flush (nn.py)")]
+    runs += [(True, np.float64, "float64, with _flush")] if args.float64 else []
+    for flush, dtype, name in runs:
+        seconds, subnormal, last_loss = one_run(X.astype(dtype), y, args.epochs, flush, dtype)
         print(f"\n{name}: last epoch's loss {last_loss:.6g}\n  epochs (s): " + " ".join(f"{s:.2f}" for s in seconds)
-              + f"\n  epoch {args.epochs} / epoch 1: {seconds[-1] / seconds[0]:.2f}"
+              + f"\n  total {seconds.sum():.1f} s; epoch {args.epochs} / epoch 1: {seconds[-1] / seconds[0]:.2f}"
               + f"   slowest / epoch 1: {seconds.max() / seconds[0]:.2f}"
               + "\n  subnormal share after training: "
               + ", ".join(f"{key} {share:.3f}" for key, share in subnormal.items()))

@@ -124,9 +124,10 @@ def main():
         print(f"\n{sizes}, {n:,} numbers, ms per step:")
         for label, seconds in best.items():
             print(f"  {label:34} {seconds * 1e3:7.3f}")
-        print(f"  forward+backward: Part 1 / preallocated {best['Part 1 forward + loss + backward'] / best['the same math, preallocated']:.2f}, "
-              f"Part 1 / products {best['Part 1 forward + loss + backward'] / best['products alone']:.2f}; "
-              f"Adam: Part 1 / buffers {best['Adam, Part 1 on 256 KB slices'] / best['Adam, out= into two buffers']:.2f}")
+        ours, adam = best["Part 1 forward + loss + backward"], best["Adam, Part 1 on 256 KB slices"]
+        print(f"  forward+backward: Part 1 / preallocated {ours / best['the same math, preallocated']:.2f}, "
+              f"Part 1 / products {ours / best['products alone']:.2f}; "
+              f"Adam: Part 1 / buffers {adam / best['Adam, out= into two buffers']:.2f}")
     print(f"\nload average now {os.getloadavg()[0]:.2f}")
 
 

@@ -76,7 +76,8 @@ def torch_step(sizes, hidden, n, dtype):
 def main():
     print(f"numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads)")
     for name, sizes, hidden, n in CASES:
-        steps = {"nn.py float64": numpy_step(sizes, hidden, n), "Part 1, unchecked": numpy_step(sizes, hidden, n, checked=False),
+        steps = {"nn.py float64": numpy_step(sizes, hidden, n),
+                 "Part 1, unchecked": numpy_step(sizes, hidden, n, checked=False),
                  "torch float64": torch_step(sizes, hidden, n, torch.float64),
                  "torch float32": torch_step(sizes, hidden, n, torch.float32)}
         best = {label: float("inf") for label in steps}
