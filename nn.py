@@ -519,9 +519,11 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
     data, another network, other settings (lr, l2, seed, ...), a cosine schedule taken to another
     total. log_every "auto" prints about ten lines, an int every that many epochs, None nothing.
     callback(epoch, history, params) runs after every epoch with a copy of the params and returns
-    None or False to go on, True to stop. threads=N steps a large network's optimizer in N threads
-    (see _LARGE), with the same result to the bit. A loss or a weight that stops being finite
-    raises a ValueError naming the epoch (and the layer).
+    None or False to go on, True to stop. threads=N runs the matrix products (BLAS) and a large
+    network's optimizer slices (see _LARGE) on N threads: 1, the default, does not collapse when
+    another program holds a core; more can be faster for large batches on a quiet machine, and may
+    change the last bits of the result (BLAS sums in another order). A loss or a weight that stops
+    being finite raises a ValueError naming the epoch (and the layer).
 
     The defaults had the lowest validation losses of the recipes tried in bench/datasets.py: a
     start, not a tuned answer for your data.
@@ -583,7 +585,7 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
 # run exactly, or refuse to, naming what differs and how to fix it. train keeps it as
 # history["state"]; resume copies its arrays, so one history can be resumed more than once.
 
-_RUN_SETTINGS = ("batch_size", "optimizer", "momentum", "lr", "l2", "schedule", "standardize", "seed")
+_RUN_SETTINGS = ("batch_size", "optimizer", "momentum", "lr", "l2", "schedule", "standardize", "seed", "threads")
 _RUN_RECORD = ("theta", "m", "v", "t", "rng", "at", "partial", "best", "best_loss", "best_epoch", "stopped", "stats",
                "epochs_before", "settings", "samples", "cosine_epochs", "data", "networks")
 

@@ -3,6 +3,7 @@ differences of loss, for every parameter, activation, output and depth, and the 
 fail when a bug is planted in backward. Run with `pytest`."""
 
 import ast
+import contextlib
 import itertools
 import json
 import math
@@ -2279,7 +2280,8 @@ def test_ctrl_c_returns_the_params_and_a_history_that_says_so_and_resume_goes_on
 # Issue 21: the threads that step a large network change nothing but the time
 
 
-def test_train_with_one_thread_and_with_several_gives_identical_params():
+def test_train_with_one_thread_and_with_several_gives_identical_params(monkeypatch):
+    monkeypatch.setattr(nn, "_blas_threads", lambda threads: contextlib.nullcontext())  # the slices' threads alone
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((32, 100)), rng.standard_normal(32)
     params = nn.init_params([100, 600, 200, 1], "relu", "linear", seed=0)  # 181,001 numbers: stepped in slices
@@ -2788,6 +2790,7 @@ def interrupted_run(monkeypatch, at=5, **settings):
     (dict(optimizer="sgd"), r"so optimizer must be as it was"),
     (dict(schedule="cosine"), r"so schedule must be as it was"),
     (dict(standardize=False), r"so standardize must be as it was"),
+    (dict(threads=2), r"so threads must be as it was"),
 ])
 def test_resume_refuses_other_settings_and_says_how_to_train_on_differently(monkeypatch, change, message):
     params, X, y, _, cut, history, settings = interrupted_run(monkeypatch)

@@ -35,7 +35,9 @@ def timed(label, sizes, data, threads):
             torch.set_num_threads(threads)
             run()
     else:
-        def inside():
+        def inside():  # nn.train limits BLAS to its own threads=, so it is given the count too
+            if label.startswith("nn.train"):
+                scale.NN_OPTIONS["threads"] = threads
             with nn._blas_threads(threads):
                 run()
     return inside
