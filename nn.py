@@ -1263,8 +1263,10 @@ def sanity_check(params, X, Y, *, seed=0, show=True):
        8 samples has a bug. Plain steps keep the gradient's size and sign, so a grossly wrong
        gradient cannot hide here as it can behind Adam, which divides each step by the gradient's
        own size; one off by a constant factor may still converge, and only check 4 catches it.
-    3. train and Part 1's _plain_train, 3 epochs on those 8 samples with l2, must give the same
-       weights: a change made to one loop (an update rule, the l2 term) and not the other fails here.
+    3. Each update rule of Part 1, three steps on made-up gradients, must land where the textbook's
+       formulas (computed apart) land; then train and Part 1's _plain_train, 3 epochs on those 8
+       samples with l2, must give the same weights: a change made to one loop (an update rule, the
+       l2 term) and not the other fails here. No gradient check can see an update rule.
     4. gradient_check on 4 samples, at most 20 entries per key: below 1e-6 PASS, above FAIL, naming
        where the bug likely is: the topmost key that fails (keys from the last layer down), dZ_D when
        every key is off alike, the hidden derivative g' when the last layer is right and the layers
@@ -1333,6 +1335,10 @@ def _overfit(net, X, Y):
 
 
 def _loops_agree(net, X, Y, seed):
+    name = "train matches the plain loop"
+    off = _rules_off_the_textbook()
+    if off:  # no gradient check sees an update rule, and both loops share them
+        return name, False, off
     worst, where = 0.0, ""
     for optimizer, momentum in (("adam", 0.0), ("sgd", 0.9)):
         settings = dict(epochs=3, lr=0.01, batch_size=4, optimizer=optimizer, momentum=momentum, l2=0.01, seed=seed)
@@ -1343,10 +1349,34 @@ def _loops_agree(net, X, Y, seed):
             gap = float(np.abs(fast[key] - plain[key]).max() / max(np.abs(plain[key]).max(), 1e-300))
             worst, where = max((worst, where), (gap, f"{key}, {optimizer}"))
     ok = worst < 1e-9
-    return "train matches the plain loop", ok, (
-        "train and Part 1's _plain_train take the same 12 steps (Adam, then momentum; l2 0.01) to the same "
-        "weights" if ok else f"they part by {worst:.2g} (relative) in {where}: a change made to one (an update "
-        "rule, the l2 term) is missing from the other")
+    return name, ok, (
+        "each update rule takes its textbook steps, and train and Part 1's _plain_train take the same 12 steps "
+        "(Adam, then momentum; l2 0.01) to the same weights" if ok else f"they part by {worst:.2g} (relative) in "
+        f"{where}: a change made to one (an update rule, the l2 term) is missing from the other")
+
+
+def _rules_off_the_textbook():
+    """Which of Part 1's update rules, run three steps on made-up gradients, leaves the textbook's
+    steps (computed here apart, Adam's with m_hat and v_hat as the paper first writes them); "" if none."""
+    grads = np.array([[0.5, -2.0, 0.1], [1.0, -0.3, 4.0], [-0.7, 0.2, 0.05]])  # far above eps: its share < 1e-5
+    lr, mu, b1, b2 = 0.1, 0.9, 0.9, 0.999
+    theta = {rule: np.array([1.0, -1.0, 0.5]) for rule in ("sgd", "momentum", "adam")}
+    state = {"momentum": np.zeros(3), "m": np.zeros(3), "v": np.zeros(3)}
+    expected, velocity, m, v = {rule: np.array([1.0, -1.0, 0.5]) for rule in theta}, 0, 0, 0
+    for t, g in enumerate(grads, start=1):
+        _sgd_step(theta["sgd"], g.copy(), lr)
+        _momentum_step(theta["momentum"], g.copy(), state["momentum"], lr, mu)
+        _adam_step(theta["adam"], g.copy(), state["m"], state["v"], t, lr)
+        velocity, m, v = mu * velocity + g, b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+        expected["sgd"] -= lr * g
+        expected["momentum"] -= lr * velocity
+        expected["adam"] -= lr * (m / (1 - b1**t)) / np.sqrt(v / (1 - b2**t))
+    for rule in theta:
+        if not np.allclose(theta[rule], expected[rule], rtol=1e-5, atol=0):
+            return (f"_{rule}_step's three steps on made-up gradients end at "
+                    f"{np.round(theta[rule], 6).tolist()}, the textbook's at {np.round(expected[rule], 6).tolist()}: "
+                    "the update rule's lines are wrong (README.md, section 10)")
+    return ""
 
 
 def _gradients_agree(net, X, Y, seed):

@@ -3080,3 +3080,16 @@ def test_init_params_names_scikit_learns_random_state():
     with pytest.raises(TypeError, match=r"unexpected keyword argument 'random_state'; its settings are seed "
                                         r"\(scikit-learn's random_state\)"):
         nn.init_params([3, 4, 1], "tanh", "sigmoid", random_state=0)
+
+
+def test_the_sanity_check_fails_adams_bias_correction_without_its_square_root(capsys, monkeypatch):
+    with open(os.path.join(HERE, "nn.py")) as source:
+        text = source.read()
+    right = "lr_t = lr * math.sqrt(1 - beta2**t) / (1 - beta1**t)"
+    assert text.count(right) == 1  # a fresh reader's planted bug, which every other check passed
+    bugged = {"__name__": "bugged_nn"}
+    exec(compile(text.replace(right, "lr_t = lr * (1 - beta2**t) / (1 - beta1**t)"), "bugged_nn.py", "exec"), bugged)
+    X, y = separable()
+    verdicts = bugged["sanity_check"](bugged["init_params"]([3, 8, 1], "tanh", "sigmoid", seed=0), X, y)
+    assert verdicts["train matches the plain loop"] is False and verdicts["gradients"] is True
+    assert "_adam_step's three steps on made-up gradients end at" in capsys.readouterr().out
