@@ -1391,8 +1391,8 @@ def _gradients_agree(net, X, Y, seed):
     listed = ", ".join(f"{key} {errors[key]:.2g}" for key in errors)
     last = list(errors)[:2]  # W_D and b_D: their gradients do not pass through g'
     if failing and len(failing) == len(errors) and max(errors.values()) < 1.01 * min(errors.values()):
-        text += ("; every key is off alike, so dZ_D is (an error e means a factor c with "
-                 "e = |1 - c| / (1 + c): 0.33 is a factor of 2)")
+        text += ("; every key is off alike, so dZ_D is (an error err means a factor r with "
+                 "err = |1 - r| / (1 + r): 0.33 is a factor of 2)")
     elif failing and not set(last) & set(failing):
         text += (f"; the last layer is right and the layers below it are not ({listed}): what only they pass "
                  f"through is wrong, the hidden derivative g' of '{net['hidden']}' (HIDDEN) or the dA and dZ "

@@ -1849,7 +1849,7 @@ def test_the_walkthrough_runs_from_part_1_alone_and_prints_what_its_comments_say
 
 def test_the_readme_fold_block_shows_the_cancellation_it_describes(capsys):
     text = readme_text()
-    printed = printed_by(python_block(text, "t = 1.7e12"), capsys)
+    printed = printed_by(python_block(text, "ts = 1.7e12"), capsys)
     assert "```\n" + printed + "```" in text
     exact, folded = printed.splitlines()
     assert exact == "[-0.6124  0.      0.6124]" and folded.startswith("[-0.625  -0.0625  0.5625]")
