@@ -1192,7 +1192,7 @@ def save_params(path, params):
     _check_params(params)
     _check_feature_names(params)
     path = _file_name(path)
-    if path.endswith((os.sep, "/")) or os.path.isdir(path):
+    if path.endswith((os.sep, "/")):
         raise ValueError(f"path {path!r:.100} is a folder; name the file to write in it, e.g. "
                          f"nn.save_params(os.path.join({path!r:.100}, 'model.npz'), params)")
     path = path if path.endswith(".npz") else f"{path}.npz"
@@ -1402,9 +1402,10 @@ def _npz_headers(path):
 
 
 def _unpacked_size(member, need, packed):
-    """The bytes a compressed member unpacks to, counted a megabyte at a time and only up to need.
-    deflate packs at most 1032 bytes into one, so more than that per packed byte is refused at once."""
-    if need > 1032 * packed + 2**16:
+    """The bytes a compressed member unpacks to, counted a megabyte at a time and only up to need; 0
+    if it asks for more than 100 bytes for each packed one (and a megabyte): a network's numbers never
+    pack so tightly, a file made to exhaust memory does."""
+    if need > 100 * packed + 2**20:
         return 0
     size = 0
     while size < need:
@@ -1727,8 +1728,8 @@ def _check_X(X, params, name="X"):
     X = _as_numbers(X, name, params["W1"].dtype)
     n_in = params["W1"].shape[0]
     if X.ndim != 2:
-        hint = (f" (a Series: one sample is a row, {name}.iloc[[i]] with double brackets, or "
-                f"{name}.to_frame().T; one feature: {name}.to_frame())" if series else
+        hint = (f" (a Series: for one sample, {name} = {name}.to_frame().T, or take the row as df.iloc[[i]], "
+                f"with double brackets; for one feature, {name} = {name}.to_frame())" if series else
                 f" (one sample: {name}.reshape(1, -1); one feature: {name}.reshape(-1, 1))" if X.ndim == 1 else
                 f" (images or other grids: flatten each sample, {name}.reshape(len({name}), -1))"
                 if X.ndim > 2 else "")
