@@ -1771,14 +1771,15 @@ def _off_scale(X, mean, std, names=None):
         shift = np.where(known, np.abs(x_mean - mean) / np.where(known, std, 1), 0)
         median, largest = (1.5, 50) if X.shape[0] >= 20 else (3, 100)
         if np.median(shift[known]) > median or shift.max() > largest:
-            return (_worst_columns(shift, shift, names, "sits", "training standard deviations from its training mean") +
+            return (_worst_columns(shift, shift, names, median, "sits",
+                                   "training standard deviations from its training mean") +
                     _moved_columns(shift, x_mean, mean, std, known, median, names))
         varies = known & (x_std > 0)  # a column held constant (a slice through the inputs) has no spread to judge
         if X.shape[0] >= 20 and varies.sum() >= known.sum() / 2:
             ratio = np.where(varies, np.abs(np.log(x_std / np.where(varies, std, 1))), 0)
             if np.median(ratio[varies]) > math.log(4) or ratio.max() > math.log(100):
                 spread = np.where(varies, x_std / np.where(varies, std, 1), 1)
-                return _worst_columns(ratio, spread, names, "spreads", "times as widely as in training")
+                return _worst_columns(ratio, spread, names, math.log(4), "spreads", "times as widely as in training")
     return ""
 
 
@@ -1786,11 +1787,12 @@ def _column_name(j, names):
     return f"column {j}" + (f" ({names[j]!r})" if names is not None and j < len(names) else "")
 
 
-def _worst_columns(score, shown, names, verb, what):
-    """'column 3 ('area') sits 1.04e+03 <what>, column 0 250; the median column 0.04': the worst three."""
-    worst = [j for j in np.argsort(-score, kind="stable")[:3] if score[j] > 0]
-    rest = "".join(f", {_column_name(j, names)} {shown[j]:.3g}" for j in worst[1:])
-    return (f"{_column_name(worst[0], names)} {verb} {shown[worst[0]]:.3g} {what}{rest}; the median column "
+def _worst_columns(score, shown, names, floor, verb, what):
+    """'column 3 ('area') sits 1.04e+03 <what>, column 0 sits 250, the median column 0.04': the worst
+    column, and the next two if their score is above floor."""
+    worst = [j for j in np.argsort(-score, kind="stable")[:3] if j == np.argmax(score) or score[j] > floor]
+    rest = "".join(f", {_column_name(j, names)} {verb} {shown[j]:.3g}" for j in worst[1:])
+    return (f"{_column_name(worst[0], names)} {verb} {shown[worst[0]]:.3g} {what}{rest}, the median column "
             f"{np.median(shown):.3g}")
 
 

@@ -2555,8 +2555,8 @@ def test_columns_in_another_order_warn_naming_the_columns_and_the_order_and_in_o
     with pytest.warns(nn.ScaleWarning) as caught:
         nn.predict(params, swapped)
     message = str(caught[0].message)
-    assert re.search(r"column 0 sits [0-9.e+]+ training standard deviations from its training mean, column 3 ",
-                     message), message
+    assert re.search(r"column 0 sits [0-9.e+]+ training standard deviations from its training mean, column 3 "
+                     r"sits [0-9.e+]+, the median column ", message), message
     assert "column 0 looks like training column 3, column 3 looks like training column 0: the columns may be in " \
            "another order than in training" in message
     nn.predict(params, swapped[:, [3, 1, 2, 0] + list(range(4, 30))])  # the training order: no warning at all
