@@ -1265,7 +1265,7 @@ def _new_file(folder):
     """A new file in folder, opened for writing: (its name, its descriptor). Created with mode 0o666,
     which the system narrows by the umask, as for any file a program writes."""
     for _ in range(100):
-        name = os.path.join(folder, f".nn-save-{os.getpid()}-{np.random.default_rng().integers(2**48):012x}.npz")
+        name = os.path.join(folder, f".nn-save-{os.getpid()}-{os.urandom(6).hex()}.npz")
         try:
             return name, os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         except FileExistsError:
@@ -1356,7 +1356,7 @@ def _check_whole(entries, path):
     if bad:
         raise ValueError(f"{path} is damaged: {bad} differ from what was saved (their checksums do not match)")
     layers = entries.pop("layers")
-    if layers.shape != () or int(layers) != depth(entries):
+    if layers.shape != () or layers.dtype.kind not in "iu" or int(layers) != depth(entries):
         raise ValueError(f"{path} is damaged: it says {layers} layers and holds {depth(entries)}")
     return int(version)
 
@@ -1631,8 +1631,9 @@ def _first_non_number(values):
     return None
 
 
-def _number_hint(value, kind, column):
-    """How to turn a column (or array) `column` of this kind, holding this value, into numbers."""
+def _number_hint(value, kind, column, dummies="pd.get_dummies"):
+    """How to turn `column` (an array, or a DataFrame's column X['c']) of this dtype kind, holding
+    this value, into numbers; dummies: the call that one-hot encodes it."""
     if kind == "M":
         return f"seconds since 1970, e.g. {column} = {column}.map(pd.Timestamp.timestamp)"
     if kind == "m":
@@ -1644,7 +1645,7 @@ def _number_hint(value, kind, column):
             float(value)
             return f"its numbers are text: {column} = pd.to_numeric({column})"
         except ValueError:
-            return "encode the categories as numbers first, e.g. pd.get_dummies(X, columns=[...]) for them"
+            return f"encode the categories as numbers first, e.g. {dummies}"
     return "encode it as numbers first"
 
 
@@ -1673,7 +1674,8 @@ def _as_numbers(A, name, dtype):
                 row, value = bad or (0, raw[0, j] if raw.size else None)
                 raise ValueError(f"{name}'s column {str(column)!r} is not numeric (dtype {kind}; row {row} holds "
                                  f"{value!r:.40}): " + _number_hint(value, getattr(kind, "kind", "O"),
-                                                                     f"{name}[{str(column)!r}]"))
+                                                                     f"{name}[{column!r}]",
+                                                                     f"{name} = pd.get_dummies({name}, columns=[{column!r}])"))
     if raw.dtype.kind == "c":
         raise ValueError(f"{name} is complex; a network learns on real numbers: pass {name}.real, or the "
                          "real and imaginary parts as separate columns")
@@ -1871,15 +1873,18 @@ def _columns_not_outputs(Y, k, output, name):
     columns, names = Y.shape[1], list(getattr(Y, "columns", [])) or None
     listed = f" {_few(names)}" if names is not None else ""
     one = f"{name}[{names[0]!r}]" if names else f"{name}[:, 0]"
-    if output == "softmax":
+    if output == "softmax" and columns == 1:
+        fix = f"pass its labels 0..{k - 1} as a 1-D array: np.ravel({name})"
+    elif output == "softmax":
         fix = (f"one-hot rows need one column per class, so a network of {columns} outputs; or pass integer "
-               f"labels 0..{k - 1}, e.g. {name}.argmax(axis=1) for one-hot rows")
+               f"labels 0..{k - 1}, e.g. np.argmax({name}, axis=1) for one-hot rows")
     elif k == 1:
         fix = (f"pass the one target column as a 1-D array (e.g. {one} if it is the first), or give the network "
                f"{columns} outputs: init_params([..., {columns}], ...)")
     else:
         fix = f"pass the {k} target columns, or give the network {columns} outputs: init_params([..., {columns}], ...)"
-    return f"{name} has {columns} columns{listed}; the network has {k} output{'s' * (k > 1)}: {fix}"
+    return (f"{name} has {columns} column{'s' * (columns != 1)}{listed}; the network has {k} "
+            f"output{'s' * (k > 1)}: {fix}")
 
 
 _LABEL_HINT = {

@@ -2474,7 +2474,7 @@ def test_a_column_that_is_not_numbers_is_named_with_the_fix_for_its_kind_and_the
 
 
 @pytest.mark.parametrize("values, says", [
-    (["a", "b", "a"], r"'c' is not numeric .*row 0 holds 'a'.*pd.get_dummies"),
+    (["a", "b", "a"], r"'c' is not numeric .*row 0 holds 'a'.*X = pd.get_dummies\(X, columns=\['c'\]\)"),
     ([1.0, None, 2.0], r"'c' is not numeric .*row 1 holds None.*missing values"),
 ], ids=["categories", "a missing value"])
 def test_a_column_of_categories_or_missing_values_is_named_with_its_row(values, says):
