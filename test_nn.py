@@ -2596,15 +2596,15 @@ def zip_index(path):
 
 def test_every_bit_flipped_in_a_saved_files_zip_index_is_refused_naming_the_file_or_loads_the_same_network(tmp_path):
     X, y = separable()
-    params, _ = nn.train(nn.init_params([3, 4, 4, 1], "tanh", "sigmoid", seed=0), X, y, epochs=2, seed=0,
+    params, _ = nn.train(nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0), X, y, epochs=2, seed=0,
                          log_every=None)
     path = tmp_path / "model.npz"
     nn.save_params(path, params)
     start, data = zip_index(path)
-    rng, refused, same = np.random.default_rng(0), 0, 0
-    for at in range(start, len(data)):  # one bit of every byte of the index
+    refused = same = 0
+    for at in range(start, len(data)):  # one bit of every byte of the index, each bit in turn
         damaged = bytearray(data)
-        damaged[at] ^= 1 << int(rng.integers(8))
+        damaged[at] ^= 1 << at % 8
         path.write_bytes(bytes(damaged))
         try:
             loaded = nn.load_params(path)
