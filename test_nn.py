@@ -2804,3 +2804,40 @@ def test_the_guides_threshold_for_imbalanced_classes_runs_as_pasted_and_gives_th
             f"{precision(plain):.3f}); the threshold chosen on validation, {namespace['threshold']:.2f}, found "
             f"{found(y_pred)} (a recall of {recall(y_pred):.3f}, at a precision\nof {precision(y_pred):.3f}") in guide
     assert recall(y_pred) > recall(plain)
+
+
+def test_the_guides_errors_table_quotes_the_messages_of_issue_27_as_nn_py_words_them(tmp_path):
+    pd = pytest.importorskip("pandas")
+    params, X, frame = houses_network()
+    table = guide_text().split("## Errors and warnings")[1].split("\n## ")[0]
+    fresh = nn.init_params([3, 4, 1], "relu", "sigmoid", seed=0)  # for the raw frame: price, rooms, city
+    made = {
+        "X has the training columns in another order": lambda: nn.predict(params, X[X.columns[::-1]]),
+        "X has 1 column the network was not trained on: ['extra']": lambda: nn.predict(params, X.assign(extra=1)),
+        "X lacks 1 of the columns the network was trained on: ['city_c']":
+            lambda: nn.predict(params, pd.get_dummies(frame[frame["city"] != "c"])),
+        "X has renamed columns: it has 'rooms' as 'n_rooms'":
+            lambda: nn.predict(params, X.rename(columns={"rooms": "n_rooms"})),
+        "X's column 'city' is not numeric (dtype str; row 0 holds 'a')":  # str: pandas 3's text dtype
+            lambda: nn.train(fresh, frame.assign(city="a"), np.ones(len(frame)), epochs=1, log_every=None),
+        "X = pd.get_dummies(X, columns=['city'])":
+            lambda: nn.train(fresh, frame, np.ones(len(frame)), epochs=1, log_every=None),
+        "Y has 2 columns; the network has 1 output":
+            lambda: nn.train(params, X, np.ones((len(X), 2)), epochs=1, log_every=None),
+        "path 'models/' is a folder; name the file to write in it":
+            lambda: nn.save_params("models/", params),
+        "[Errno 28] No space left on device; the network was not saved": None,
+    }
+    for fragment, call in made.items():
+        assert f"`{fragment}" in table or f"{fragment}`" in table or fragment in table, fragment
+        if call is not None:
+            message = str(_error_of(call)).replace("dtype object;", "dtype str;")  # pandas 2 calls text object
+            assert fragment in message, (fragment, message)
+
+
+def _error_of(call):
+    try:
+        call()
+    except (ValueError, TypeError, OSError) as error:
+        return error
+    raise AssertionError("no error")
