@@ -1649,6 +1649,26 @@ def _number_hint(value, kind, column, dummies="pd.get_dummies"):
     return "encode it as numbers first"
 
 
+def _frame_values(A, name, dtypes):
+    """A DataFrame's values: float64 if every column is numeric, else an object array in which every
+    column holds numbers; a column that does not is named, with its first value that is no number."""
+    try:
+        if all(getattr(kind, "kind", "O") in "biuf" for _, kind in dtypes.items()):
+            return A.to_numpy(dtype=np.float64) if hasattr(A, "to_numpy") else np.asarray(A, dtype=np.float64)
+        raw = np.asarray(A, dtype=object)
+    except (TypeError, ValueError) as error:  # pandas' nullable columns holding pd.NA, say
+        raise ValueError(f"{name} could not be read as numbers ({error}); impute or drop missing values "
+                         "first") from None
+    for j, (column, kind) in enumerate(dtypes.items()):
+        bad = _first_non_number(raw[:, j]) if raw.ndim == 2 else None
+        if bad is not None or getattr(kind, "kind", "O") in "mM":
+            row, value = bad or (0, raw[0, j] if raw.size else None)
+            raise ValueError(f"{name}'s column {str(column)!r} is not numeric (dtype {kind}; row {row} holds "
+                             f"{value!r:.40}): " + _number_hint(value, getattr(kind, "kind", "O"), f"{name}[{column!r}]",
+                                                                 f"{name} = pd.get_dummies({name}, columns=[{column!r}])"))
+    return raw
+
+
 def _as_numbers(A, name, dtype):
     """A as a finite array of dtype, or a ValueError that names what to change.
 
@@ -1658,24 +1678,14 @@ def _as_numbers(A, name, dtype):
     if hasattr(A, "toarray") and hasattr(A, "nnz"):
         raise ValueError(f"{name} is a sparse matrix; nn.py works on dense arrays: pass {name}.toarray()")
     dtypes = getattr(A, "dtypes", None)
-    frame = dtypes is not None and hasattr(dtypes, "items")  # a DataFrame; a Series' dtypes is one dtype
-    try:
-        if frame and all(getattr(kind, "kind", "O") in "biuf" for _, kind in dtypes.items()):
-            raw = A.to_numpy(dtype=np.float64) if hasattr(A, "to_numpy") else np.asarray(A, dtype=np.float64)
-        else:
-            raw = np.asarray(A, dtype=object) if frame else np.asarray(A)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be a numeric array of shape (n_samples, n_features), with the "
-                         f"same number of values in every row: {error}") from None
-    if frame and raw.dtype == object:
-        for j, (column, kind) in enumerate(dtypes.items()):
-            bad = _first_non_number(raw[:, j]) if raw.ndim == 2 else None
-            if bad is not None or getattr(kind, "kind", "O") in "mM":
-                row, value = bad or (0, raw[0, j] if raw.size else None)
-                raise ValueError(f"{name}'s column {str(column)!r} is not numeric (dtype {kind}; row {row} holds "
-                                 f"{value!r:.40}): " + _number_hint(value, getattr(kind, "kind", "O"),
-                                                                     f"{name}[{column!r}]",
-                                                                     f"{name} = pd.get_dummies({name}, columns=[{column!r}])"))
+    if dtypes is not None and hasattr(dtypes, "items"):  # a DataFrame (a Series' dtypes is one dtype)
+        raw = _frame_values(A, name, dtypes)
+    else:
+        try:
+            raw = np.asarray(A)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{name} must be a numeric array of shape (n_samples, n_features), with the "
+                             f"same number of values in every row: {error}") from None
     if raw.dtype.kind == "c":
         raise ValueError(f"{name} is complex; a network learns on real numbers: pass {name}.real, or the "
                          "real and imaginary parts as separate columns")
