@@ -2759,9 +2759,14 @@ def test_save_params_leaves_a_write_protected_file_and_gives_a_new_one_the_umask
     path = tmp_path / "kept.npz"
     nn.save_params(path, params)
     path.chmod(0o444)
-    with pytest.raises(PermissionError, match=r"kept.npz is write-protected, so save_params leaves it as it is"):
-        nn.save_params(path, nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=1))
+    other = nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=1)
+    with pytest.raises(PermissionError, match=r"kept.npz is write-protected, so save_params leaves it as it is") \
+            as error:
+        nn.save_params(path, other)
     assert np.array_equal(nn.load_params(path)["W1"], params["W1"]) and path.stat().st_mode & 0o777 == 0o444
+    exec(str(error.value).split("writable first (")[1][:-1], {"os": os, "path": path})  # the fix: os.chmod(...)
+    nn.save_params(path, other)
+    assert np.array_equal(nn.load_params(path)["W1"], other["W1"]) and path.stat().st_mode & 0o777 == 0o644
     for umask in (0o077, 0o022):
         previous = os.umask(umask)
         try:
@@ -2829,7 +2834,7 @@ def test_the_guides_errors_table_quotes_the_messages_of_issue_27_as_nn_py_words_
         "[Errno 28] No space left on device; the network was not saved": None,
     }
     for fragment, call in made.items():
-        assert f"`{fragment}" in table or f"{fragment}`" in table or fragment in table, fragment
+        assert fragment in table, fragment
         if call is not None:
             message = str(_error_of(call)).replace("dtype object;", "dtype str;")  # pandas 2 calls text object
             assert fragment in message, (fragment, message)
