@@ -1663,9 +1663,10 @@ def _frame_values(A, name, dtypes):
         bad = _first_non_number(raw[:, j]) if raw.ndim == 2 else None
         if bad is not None or getattr(kind, "kind", "O") in "mM":
             row, value = bad or (0, raw[0, j] if raw.size else None)
+            fix = _number_hint(value, getattr(kind, "kind", "O"), f"{name}[{column!r}]",
+                               f"{name} = pd.get_dummies({name}, columns=[{column!r}])")
             raise ValueError(f"{name}'s column {str(column)!r} is not numeric (dtype {kind}; row {row} holds "
-                             f"{value!r:.40}): " + _number_hint(value, getattr(kind, "kind", "O"), f"{name}[{column!r}]",
-                                                                 f"{name} = pd.get_dummies({name}, columns=[{column!r}])"))
+                             f"{value!r:.40}): {fix}")
     return raw
 
 

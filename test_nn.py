@@ -1087,7 +1087,8 @@ def test_a_dataframe_network_names_reordered_or_renamed_columns_and_the_pasted_f
     for network in (params, loaded):
         for wrong, says in ((frame[["height", "age", "weight"]], r"X has the training columns in another order "
                                                                   r"\(first: 'height' where training had 'age'\)"),
-                            (frame.rename(columns={"age": "years"}), r"X has renamed columns: it has 'age' as 'years'")):
+                            (frame.rename(columns={"age": "years"}),
+                             r"X has renamed columns: it has 'age' as 'years'")):
             with pytest.raises(ValueError, match=says) as error:
                 nn.predict(network, wrong)
             fixed = paste_fix(str(error.value), "X", X=wrong, params=network)["X"]
@@ -2582,7 +2583,8 @@ def test_a_network_file_from_before_the_format_version_loads_with_its_first_laye
         weights = lambda p: {key: p[key] for key in ("hidden", "output", "W1", "b1", "W2", "b2")}
         X = rng.normal(m, s, (6, 3))
         np.testing.assert_allclose(nn._forward(weights(loaded), ((X - m) / s).astype(dtype))[0],
-                                   nn._forward(weights(old), X.astype(dtype))[0], rtol=1e-3 if dtype == np.float32 else 1e-9)
+                                   nn._forward(weights(old), X.astype(dtype))[0],
+                                   rtol=1e-3 if dtype == np.float32 else 1e-9)
         nn.save_params(tmp_path / "new.npz", loaded)  # written again: a version now, so loaded as it is
         again = nn.load_params(tmp_path / "new.npz")
         assert all(np.array_equal(again[key], loaded[key]) for key in arrays(loaded) + ["x_mean", "x_std"])
@@ -2785,7 +2787,8 @@ def test_the_helpers_take_what_they_are_documented_to_and_name_what_to_pass_othe
     with pytest.raises(ValueError, match=r"history\['val_loss'\] must be a list of numbers"):
         nn.loss_curve({"loss": [1.0, 0.5], "val_loss": 0.5})
     named = {**untracked(params), "feature_names": 5}
-    with pytest.raises(ValueError, match=r"params\['feature_names'\] must be the 3 column names train records") as error:
+    with pytest.raises(ValueError, match=r"params\['feature_names'\] must be the 3 column names train records") \
+            as error:
         nn.predict(named, np.ones((2, 3)))
     exec(str(error.value).rsplit("or drop them: ", 1)[1], {}, {"params": named})
     assert "feature_names" not in named and nn.predict(named, np.ones((2, 3))).shape == (2,)
@@ -2799,7 +2802,8 @@ def test_the_guides_threshold_for_imbalanced_classes_runs_as_pasted_and_gives_th
     printed = []
     namespace = {"nn": nn, "np": np, "print": lambda *a: printed.append(a)}
     exec(guide[start:guide.index("```", start)], namespace)
-    y_test, y_pred, plain = namespace["y_test"], namespace["y_pred"], nn.predict(namespace["params"], namespace["X_test"])
+    y_test, y_pred = namespace["y_test"], namespace["y_pred"]
+    plain = nn.predict(namespace["params"], namespace["X_test"])
     recall = lambda pred: np.sum(pred & (y_test == 1)) / np.sum(y_test == 1)
     precision = lambda pred: np.sum(pred & (y_test == 1)) / np.sum(pred)
     found = lambda pred: int(np.sum(pred & (y_test == 1)))

@@ -440,7 +440,8 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
             else:
                 values = {"datetime": lambda: pd.Series(pd.date_range("2020-01-01", periods=n, freq="D")),
                           "timedelta": lambda: pd.Series(pd.to_timedelta(np.arange(n), unit="s")),
-                          "text": lambda: pd.Series([f"{v:.3g}" for v in np.ravel(A)[:n].astype(float)], dtype=pick([object, "string"])),
+                          "text": lambda: pd.Series([f"{v:.3g}" for v in np.ravel(A)[:n].astype(float)],
+                                                    dtype=pick([object, "string"])),
                           "huge": lambda: pd.Series([10**400] * n, dtype=object),
                           "floats": lambda: pd.Series(np.ravel(A)[:n].astype(float)),
                           "row": lambda: pd.Series(np.ravel(A)[:n].astype(float))}
@@ -454,7 +455,8 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
         if m == "shape":
             B = pick([lambda: A.ravel(), lambda: A[..., None], lambda: A[:0], lambda: A[:, :0] if A.ndim > 1 else A[:0],
                       lambda: np.concatenate([A, A[:, :1]], axis=1) if A.ndim > 1 else A[:, None],
-                      lambda: A[0] if n else A, lambda: np.float64(1.0), lambda: np.float64(np.nan), lambda: np.array(np.nan), lambda: A.T, lambda: A[:-1] if n > 1 else A[:0],
+                      lambda: A[0] if n else A, lambda: np.float64(1.0), lambda: np.float64(np.nan), lambda: np.array(np.nan),
+                      lambda: A.T, lambda: A[:-1] if n > 1 else A[:0],
                       lambda: A.reshape(n, -1, 1) if A.ndim == 2 and A.shape[1] else A])()
             return B, f"{name} shape {np.shape(B)}"
         if m == "container":
