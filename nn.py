@@ -1234,7 +1234,7 @@ def _file_entries(params):
     for key, value in params.items():
         if key in param_keys(params) or key in _STAT_KEYS:
             network[key] = np.asarray(value)
-        elif key == "feature_names":
+        elif key == "feature_names" and value is not None:  # None: no names, as _check_X takes it
             network[key] = np.array([str(name) for name in value], dtype=str)
         elif key == "epochs":
             network[key] = np.array(int(value))
