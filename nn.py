@@ -1462,7 +1462,7 @@ def save_params(path, params):
     _check_params(params)
     _check_feature_names(params)
     path = _file_name(path)
-    if path.endswith((os.sep, "/")) or os.path.isdir(path):
+    if path.endswith((os.sep, "/")):
         raise ValueError(f"path {path!r:.100} is a folder; name the file to write in it, e.g. "
                          f"nn.save_params(os.path.join({path!r:.100}, 'model.npz'), params)")
     path = path if path.endswith(".npz") else f"{path}.npz"
@@ -1504,7 +1504,7 @@ def _file_entries(params):
     for key, value in params.items():
         if key in param_keys(params) or key in _STAT_KEYS:
             network[key] = np.asarray(value)
-        elif key == "feature_names":
+        elif key == "feature_names" and value is not None:  # None: no names, as _check_X takes it
             network[key] = np.array([str(name) for name in value], dtype=str)
         elif key == "epochs":
             network[key] = np.array(int(value))
@@ -1535,7 +1535,7 @@ def _new_file(folder):
     """A new file in folder, opened for writing: (its name, its descriptor). Created with mode 0o666,
     which the system narrows by the umask, as for any file a program writes."""
     for _ in range(100):
-        name = os.path.join(folder, f".nn-save-{os.getpid()}-{np.random.default_rng().integers(2**48):012x}.npz")
+        name = os.path.join(folder, f".nn-save-{os.getpid()}-{os.urandom(6).hex()}.npz")
         try:
             return name, os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         except FileExistsError:
@@ -1626,7 +1626,7 @@ def _check_whole(entries, path):
     if bad:
         raise ValueError(f"{path} is damaged: {bad} differ from what was saved (their checksums do not match)")
     layers = entries.pop("layers")
-    if layers.shape != () or int(layers) != depth(entries):
+    if layers.shape != () or layers.dtype.kind not in "iu" or int(layers) != depth(entries):
         raise ValueError(f"{path} is damaged: it says {layers} layers and holds {depth(entries)}")
     return int(version)
 
@@ -1672,9 +1672,10 @@ def _npz_headers(path):
 
 
 def _unpacked_size(member, need, packed):
-    """The bytes a compressed member unpacks to, counted a megabyte at a time and only up to need.
-    deflate packs at most 1032 bytes into one, so more than that per packed byte is refused at once."""
-    if need > 1032 * packed + 2**16:
+    """The bytes a compressed member unpacks to, counted a megabyte at a time and only up to need; 0
+    if it asks for more than 100 bytes for each packed one (and a megabyte): a network's numbers never
+    pack so tightly, a file made to exhaust memory does."""
+    if need > 100 * packed + 2**20:
         return 0
     size = 0
     while size < need:
@@ -1913,8 +1914,9 @@ def _first_non_number(values):
     return None
 
 
-def _number_hint(value, kind, column):
-    """How to turn a column (or array) `column` of this kind, holding this value, into numbers."""
+def _number_hint(value, kind, column, dummies="pd.get_dummies"):
+    """How to turn `column` (an array, or a DataFrame's column X['c']) of this dtype kind, holding
+    this value, into numbers; dummies: the call that one-hot encodes it."""
     if kind == "M":
         return f"seconds since 1970, e.g. {column} = {column}.map(pd.Timestamp.timestamp)"
     if kind == "m":
@@ -1926,8 +1928,29 @@ def _number_hint(value, kind, column):
             float(value)
             return f"its numbers are text: {column} = pd.to_numeric({column})"
         except ValueError:
-            return "encode the categories as numbers first, e.g. pd.get_dummies(X, columns=[...]) for them"
+            return f"encode the categories as numbers first, e.g. {dummies}"
     return "encode it as numbers first"
+
+
+def _frame_values(A, name, dtypes):
+    """A DataFrame's values: float64 if every column is numeric, else an object array in which every
+    column holds numbers; a column that does not is named, with its first value that is no number."""
+    try:
+        if all(getattr(kind, "kind", "O") in "biuf" for _, kind in dtypes.items()):
+            return A.to_numpy(dtype=np.float64) if hasattr(A, "to_numpy") else np.asarray(A, dtype=np.float64)
+        raw = np.asarray(A, dtype=object)
+    except (TypeError, ValueError) as error:  # pandas' nullable columns holding pd.NA, say
+        raise ValueError(f"{name} could not be read as numbers ({error}); impute or drop missing values "
+                         "first") from None
+    for j, (column, kind) in enumerate(dtypes.items()):
+        bad = _first_non_number(raw[:, j]) if raw.ndim == 2 else None
+        if bad is not None or getattr(kind, "kind", "O") in "mM":
+            row, value = bad or (0, raw[0, j] if raw.size else None)
+            fix = _number_hint(value, getattr(kind, "kind", "O"), f"{name}[{column!r}]",
+                               f"{name} = pd.get_dummies({name}, columns=[{column!r}])")
+            raise ValueError(f"{name}'s column {str(column)!r} is not numeric (dtype {kind}; row {row} holds "
+                             f"{value!r:.40}): {fix}")
+    return raw
 
 
 def _as_numbers(A, name, dtype):
@@ -1939,23 +1962,14 @@ def _as_numbers(A, name, dtype):
     if hasattr(A, "toarray") and hasattr(A, "nnz"):
         raise ValueError(f"{name} is a sparse matrix; nn.py works on dense arrays: pass {name}.toarray()")
     dtypes = getattr(A, "dtypes", None)
-    frame = dtypes is not None and hasattr(dtypes, "items")  # a DataFrame; a Series' dtypes is one dtype
-    try:
-        if frame and all(getattr(kind, "kind", "O") in "biuf" for _, kind in dtypes.items()):
-            raw = A.to_numpy(dtype=np.float64) if hasattr(A, "to_numpy") else np.asarray(A, dtype=np.float64)
-        else:
-            raw = np.asarray(A, dtype=object) if frame else np.asarray(A)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be a numeric array of shape (n_samples, n_features), with the "
-                         f"same number of values in every row: {error}") from None
-    if frame and raw.dtype == object:
-        for j, (column, kind) in enumerate(dtypes.items()):
-            bad = _first_non_number(raw[:, j]) if raw.ndim == 2 else None
-            if bad is not None or getattr(kind, "kind", "O") in "mM":
-                row, value = bad or (0, raw[0, j] if raw.size else None)
-                raise ValueError(f"{name}'s column {str(column)!r} is not numeric (dtype {kind}; row {row} holds "
-                                 f"{value!r:.40}): " + _number_hint(value, getattr(kind, "kind", "O"),
-                                                                     f"{name}[{str(column)!r}]"))
+    if dtypes is not None and hasattr(dtypes, "items"):  # a DataFrame (a Series' dtypes is one dtype)
+        raw = _frame_values(A, name, dtypes)
+    else:
+        try:
+            raw = np.asarray(A)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{name} must be a numeric array of shape (n_samples, n_features), with the "
+                             f"same number of values in every row: {error}") from None
     if raw.dtype.kind == "c":
         raise ValueError(f"{name} is complex; a network learns on real numbers: pass {name}.real, or the "
                          "real and imaginary parts as separate columns")
@@ -2011,8 +2025,8 @@ def _check_X(X, params, name="X", dtype=None):
     X = _as_numbers(X, name, dtype or (np.float64 if "x_mean" in params else params["W1"].dtype))
     n_in = params["W1"].shape[0]
     if X.ndim != 2:
-        hint = (f" (a Series: one sample is a row, {name}.iloc[[i]] with double brackets, or "
-                f"{name}.to_frame().T; one feature: {name}.to_frame())" if series else
+        hint = (f" (a Series: for one sample, {name} = {name}.to_frame().T, or take the row as df.iloc[[i]], "
+                f"with double brackets; for one feature, {name} = {name}.to_frame())" if series else
                 f" (one sample: {name}.reshape(1, -1); one feature: {name}.reshape(-1, 1))" if X.ndim == 1 else
                 f" (images or other grids: flatten each sample, {name}.reshape(len({name}), -1))"
                 if X.ndim > 2 else "")
@@ -2054,14 +2068,15 @@ def _off_scale(X, mean, std, names=None):
         shift = np.where(known, np.abs(x_mean - mean) / np.where(known, std, 1), 0)
         median, largest = (1.5, 50) if X.shape[0] >= 20 else (3, 100)
         if np.median(shift[known]) > median or shift.max() > largest:
-            return (_worst_columns(shift, shift, names, "sits", "training standard deviations from its training mean") +
+            return (_worst_columns(shift, shift, names, median, "sits",
+                                   "training standard deviations from its training mean") +
                     _moved_columns(shift, x_mean, mean, std, known, median, names))
         varies = known & (x_std > 0)  # a column held constant (a slice through the inputs) has no spread to judge
         if X.shape[0] >= 20 and varies.sum() >= known.sum() / 2:
             ratio = np.where(varies, np.abs(np.log(x_std / np.where(varies, std, 1))), 0)
             if np.median(ratio[varies]) > math.log(4) or ratio.max() > math.log(100):
                 spread = np.where(varies, x_std / np.where(varies, std, 1), 1)
-                return _worst_columns(ratio, spread, names, "spreads", "times as widely as in training")
+                return _worst_columns(ratio, spread, names, math.log(4), "spreads", "times as widely as in training")
     return ""
 
 
@@ -2069,11 +2084,12 @@ def _column_name(j, names):
     return f"column {j}" + (f" ({names[j]!r})" if names is not None and j < len(names) else "")
 
 
-def _worst_columns(score, shown, names, verb, what):
-    """'column 3 ('area') sits 1.04e+03 <what>, column 0 250; the median column 0.04': the worst three."""
-    worst = [j for j in np.argsort(-score, kind="stable")[:3] if score[j] > 0]
-    rest = "".join(f", {_column_name(j, names)} {shown[j]:.3g}" for j in worst[1:])
-    return (f"{_column_name(worst[0], names)} {verb} {shown[worst[0]]:.3g} {what}{rest}; the median column "
+def _worst_columns(score, shown, names, floor, verb, what):
+    """'column 3 ('area') sits 1.04e+03 <what>, column 0 sits 250, the median column 0.04': the worst
+    column, and the next two if their score is above floor."""
+    worst = [j for j in np.argsort(-score, kind="stable")[:3] if j == np.argmax(score) or score[j] > floor]
+    rest = "".join(f", {_column_name(j, names)} {verb} {shown[j]:.3g}" for j in worst[1:])
+    return (f"{_column_name(worst[0], names)} {verb} {shown[worst[0]]:.3g} {what}{rest}, the median column "
             f"{np.median(shown):.3g}")
 
 
@@ -2153,15 +2169,18 @@ def _columns_not_outputs(Y, k, output, name):
     columns, names = Y.shape[1], list(getattr(Y, "columns", [])) or None
     listed = f" {_few(names)}" if names is not None else ""
     one = f"{name}[{names[0]!r}]" if names else f"{name}[:, 0]"
-    if output == "softmax":
+    if output == "softmax" and columns == 1:
+        fix = f"pass its labels 0..{k - 1} as a 1-D array: np.ravel({name})"
+    elif output == "softmax":
         fix = (f"one-hot rows need one column per class, so a network of {columns} outputs; or pass integer "
-               f"labels 0..{k - 1}, e.g. {name}.argmax(axis=1) for one-hot rows")
+               f"labels 0..{k - 1}, e.g. np.argmax({name}, axis=1) for one-hot rows")
     elif k == 1:
         fix = (f"pass the one target column as a 1-D array (e.g. {one} if it is the first), or give the network "
                f"{columns} outputs: init_params([..., {columns}], ...)")
     else:
         fix = f"pass the {k} target columns, or give the network {columns} outputs: init_params([..., {columns}], ...)"
-    return f"{name} has {columns} columns{listed}; the network has {k} output{'s' * (k > 1)}: {fix}"
+    return (f"{name} has {columns} column{'s' * (columns != 1)}{listed}; the network has {k} "
+            f"output{'s' * (k > 1)}: {fix}")
 
 
 _LABEL_HINT = {

@@ -1136,12 +1136,22 @@ def test_the_trained_params_carry_their_names_into_predict_and_the_callback():
     assert set(nn.predict(trained, X)) <= {0, 1}
 
 
-def paste_fix(message, name, **names):
-    """Run the fix `name = ...` that a message spells (up to its end or a '; '), in a namespace of
-    names (pandas as pd); return the value it gives name."""
-    fix = message[message.rindex(f"{name} = "):].split("; ")[0]
-    exec(fix, {"np": np, "pd": __import__("pandas")}, names)
-    return names[name]
+def paste_fix(message, target, **names):
+    """Run the fix a message spells, from its last `target = ` (target "X", or "X['when']") to the end of
+    the statement (a '; ' or the text after it ends it), with np and pd and `names` defined; return the
+    namespace, changed as the fix changes it."""
+    rest = message[message.rindex(f"{target} = "):].split("; ")[0]
+    fix = next(rest[:end] for end in range(len(rest), 0, -1) if _compiles(rest[:end]))
+    exec(fix, {"np": np, "pd": pytest.importorskip("pandas")}, names)
+    return names
+
+
+def _compiles(text):
+    try:
+        compile(text, "<fix>", "exec")
+        return True
+    except SyntaxError:
+        return False
 
 
 def test_a_dataframe_network_names_reordered_or_renamed_columns_and_the_pasted_fix_predicts_as_in_training(tmp_path):
@@ -1157,16 +1167,17 @@ def test_a_dataframe_network_names_reordered_or_renamed_columns_and_the_pasted_f
     for network in (params, loaded):
         for wrong, says in ((frame[["height", "age", "weight"]], r"X has the training columns in another order "
                                                                   r"\(first: 'height' where training had 'age'\)"),
-                            (frame.rename(columns={"age": "years"}), r"X has renamed columns: it has 'age' as 'years'")):
+                            (frame.rename(columns={"age": "years"}),
+                             r"X has renamed columns: it has 'age' as 'years'")):
             with pytest.raises(ValueError, match=says) as error:
                 nn.predict(network, wrong)
-            fixed = paste_fix(str(error.value), "X", X=wrong, params=network)
+            fixed = paste_fix(str(error.value), "X", X=wrong, params=network)["X"]
             assert np.array_equal(nn.predict_proba(network, fixed), expected)
         # The same columns in the same order: the numbers of the plain array.
         assert np.array_equal(nn.predict_proba(network, frame), expected)
     with pytest.raises(ValueError, match=r"X_val has the training columns in another order") as error:
         nn.train(params, frame, y, epochs=1, log_every=None, validation=(frame[["weight", "height", "age"]], y))
-    fixed = paste_fix(str(error.value), "X_val", X_val=frame[["weight", "height", "age"]], X=frame)
+    fixed = paste_fix(str(error.value), "X_val", X_val=frame[["weight", "height", "age"]], X=frame)["X_val"]
     assert list(fixed.columns) == ["age", "height", "weight"]
 
 
@@ -3093,3 +3104,431 @@ def test_the_sanity_check_fails_adams_bias_correction_without_its_square_root(ca
     verdicts = bugged["sanity_check"](bugged["init_params"]([3, 8, 1], "tanh", "sigmoid", seed=0), X, y)
     assert verdicts["train matches the plain loop"] is False and verdicts["gradients"] is True
     assert "_adam_step's three steps on made-up gradients end at" in capsys.readouterr().out
+
+
+# Issue 27: every message leads to the fix (pandas habits, wrong-cause warnings, damaged files)
+
+
+def houses(n=60, seed=0):
+    """A small DataFrame as a pandas user has one: a price, a room count and a city (a category)."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"price": rng.normal(2000, 100, n), "rooms": rng.integers(1, 5, n),
+                          "city": rng.choice(["a", "b", "c"], n)})
+    return frame, (frame["price"] > 2000).astype(int).to_numpy()
+
+
+def houses_network():
+    pd = pytest.importorskip("pandas")
+    frame, y = houses()
+    X = pd.get_dummies(frame)  # price, rooms, city_a, city_b, city_c: floats, ints and booleans
+    params, _ = nn.train(nn.init_params([5, 4, 1], "relu", "sigmoid", seed=0), X, y, epochs=3, seed=0,
+                         log_every=None)
+    return params, X, frame
+
+
+def test_a_frames_values_of_mixed_number_types_and_object_columns_of_numbers_are_taken_as_the_numbers_they_are():
+    params, X, _ = houses_network()
+    expected = nn.predict_proba(params, X.to_numpy(dtype=float))
+    values = X.values  # an object array: [2092.4, 3, False]
+    assert values.dtype == object
+    assert np.array_equal(nn.predict_proba(params, values), expected)
+    assert np.array_equal(nn.predict_proba(params, X.astype(object)), expected)
+
+
+@pytest.mark.parametrize("column, fix", [
+    (["3.5", "4.0", "1.25"], "X['c'] = pd.to_numeric(X['c'])"),
+    ("dates", "X['c'] = X['c'].map(pd.Timestamp.timestamp)"),
+    ("durations", "X['c'] = X['c'].dt.total_seconds()"),
+], ids=["numbers as text", "dates", "durations"])
+def test_a_column_that_is_not_numbers_is_named_with_the_fix_for_its_kind_and_the_pasted_fix_trains(column, fix):
+    pd = pytest.importorskip("pandas")
+    values = column if isinstance(column, list) else {
+        "dates": pd.Series(pd.to_datetime(["2024-01-01", "2024-06-01", "2025-01-01"])),
+        "durations": pd.Series(pd.to_timedelta([1, 60, 3600], unit="s"))}[column]
+    X = pd.DataFrame({"a": [1.0, 2.0, 3.0], "c": values})
+    params = nn.init_params([2, 3, 1], "relu", "linear", seed=0)
+    with pytest.raises(ValueError, match=r"X's column 'c' is not numeric") as error:
+        nn.train(params, X, np.ones(3), epochs=1, log_every=None)
+    assert fix in str(error.value)
+    fixed = paste_fix(str(error.value), "X['c']", X=X.copy())["X"]
+    trained, _ = nn.train(params, fixed, np.arange(3.0), epochs=1, log_every=None)
+    assert nn.predict(trained, fixed).shape == (3,)
+
+
+@pytest.mark.parametrize("values, says", [
+    (["a", "b", "a"], r"'c' is not numeric .*row 0 holds 'a'.*X = pd.get_dummies\(X, columns=\['c'\]\)"),
+    ([1.0, None, 2.0], r"'c' is not numeric .*row 1 holds None.*missing values"),
+], ids=["categories", "a missing value"])
+def test_a_column_of_categories_or_missing_values_is_named_with_its_row(values, says):
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame({"a": [1.0, 2.0, 3.0], "c": pd.Series(values, dtype=object)})
+    with pytest.raises(ValueError, match=says):
+        nn.train(nn.init_params([2, 3, 1], "relu", "linear", seed=0), X, np.ones(3), epochs=1, log_every=None)
+
+
+def test_a_test_frame_lacking_a_dummy_column_names_it_and_the_pasted_reindex_predicts_as_the_full_frame():
+    pd = pytest.importorskip("pandas")
+    params, X, frame = houses_network()
+    rows = frame["city"] != "c"
+    X_test = pd.get_dummies(frame[rows])  # no 'c' among these rows: get_dummies makes no city_c column
+    with pytest.raises(ValueError, match=r"X lacks 1 of the columns the network was trained on: \['city_c'\]") \
+            as error:
+        nn.predict(params, X_test)
+    fixed = paste_fix(str(error.value), "X", X=X_test, params=params)["X"]
+    assert np.array_equal(nn.predict_proba(params, fixed), nn.predict_proba(params, X[rows.to_numpy()]))
+
+
+def test_one_extra_column_among_thirty_is_named_alone_and_the_pasted_fix_predicts_as_without_it():
+    pd = pytest.importorskip("pandas")
+    from sklearn.datasets import load_breast_cancer as cancer
+    data = cancer(as_frame=True)
+    X, y = data.data, data.target.to_numpy()
+    params, _ = nn.train(nn.init_params([30, 4, 1], "relu", "sigmoid", seed=0), X, y, epochs=2, seed=0,
+                         log_every=None)
+    wider = X.assign(extra=1.0)
+    with pytest.raises(ValueError, match=r"X has 1 column the network was not trained on: \['extra'\]") as error:
+        nn.predict(params, wider)
+    message = str(error.value)
+    assert len(message) < 200 and "mean radius" not in message  # the 30 training names are not listed
+    fixed = paste_fix(message, "X", X=wider, params=params)["X"]
+    assert np.array_equal(nn.predict(params, fixed), nn.predict(params, X))
+
+
+def test_a_y_of_two_columns_for_one_output_says_so_and_the_pasted_column_trains():
+    pd = pytest.importorskip("pandas")
+    X, y = separable()
+    params = nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0)
+    for Y, one in ((np.column_stack([y, 1 - y]), "Y[:, 0]"), (pd.DataFrame({"y": y, "other": 1 - y}), "Y['y']")):
+        with pytest.raises(ValueError, match=r"Y has 2 columns.*; the network has 1 output: pass the one target "
+                                             r"column") as error:
+            nn.train(params, X, Y, epochs=1, log_every=None)
+        assert f"e.g. {one} if it is the first" in str(error.value)
+        column = eval(one, {}, {"Y": Y})  # the fix the message names
+        trained, _ = nn.train(params, X, column, epochs=1, seed=0, log_every=None)
+        assert nn.predict(trained, X).shape == y.shape
+
+
+def test_one_row_as_a_series_is_one_sample_and_without_column_names_the_pasted_fix_makes_it_one():
+    params, X, _ = houses_network()
+    assert np.array_equal(nn.predict_proba(params, X.iloc[3]), nn.predict_proba(params, X.iloc[[3]]))
+    assert np.array_equal(nn.predict_proba(params, X.iloc[3][X.columns[::-1]]), nn.predict_proba(params, X.iloc[[3]]))
+    unnamed = {key: value for key, value in params.items() if key != "feature_names"}  # trained on an array
+    with pytest.raises(ValueError, match=r"X must be 2-D .*got shape \(5,\) \(a Series: for one sample, "
+                                         r"X = X.to_frame\(\).T") as error:
+        nn.predict(unnamed, X.iloc[3])
+    fixed = paste_fix(str(error.value).split(", or take")[0], "X", X=X.iloc[3])["X"]
+    assert np.array_equal(nn.predict_proba(unnamed, fixed), nn.predict_proba(params, X.iloc[[3]]))
+
+
+@pytest.mark.parametrize("seed", ["abc", 1.5, -1, [1, 2], True])
+def test_a_seed_that_is_no_integer_is_named_and_the_fix_it_gives_is_a_seed(seed):
+    with pytest.raises(ValueError, match=r"seed must be an integer >= 0 .*e.g. seed=0") as error:
+        nn._check_seed(seed)
+    fix = int(re.search(r"e.g. seed=(\d+):", str(error.value)).group(1))
+    assert nn._check_seed(fix) == 0 and np.random.default_rng(fix).integers(10) == np.random.default_rng(0).integers(10)
+    assert nn._check_seed(None) is None and nn._check_seed(np.int64(7)) == 7
+
+
+def test_columns_in_another_order_warn_naming_the_columns_and_the_order_and_in_order_predict_quietly():
+    X, y = load_breast_cancer(return_X_y=True)
+    params, _ = nn.train(nn.init_params([30, 8, 1], "relu", "sigmoid", seed=0), X[:400], y[:400], epochs=2,
+                         seed=0, log_every=None)
+    swapped = X[400:][:, [3, 1, 2, 0] + list(range(4, 30))]  # 'mean area' and 'mean radius' change places
+    with pytest.warns(nn.ScaleWarning) as caught:
+        nn.predict(params, swapped)
+    message = str(caught[0].message)
+    assert re.search(r"column 0 sits [0-9.e+]+ training standard deviations from its training mean, column 3 "
+                     r"sits [0-9.e+]+, the median column ", message), message
+    assert "column 0 looks like training column 3, column 3 looks like training column 0: the columns may be in " \
+           "another order than in training" in message
+    nn.predict(params, swapped[:, [3, 1, 2, 0] + list(range(4, 30))])  # the training order: no warning at all
+
+
+def test_a_network_file_from_before_the_format_version_loads_with_its_first_layer_unfolded(tmp_path):
+    """The save_params before the format version wrote W1' = W1 / s, b1' = b1 - (m / s) @ W1 beside
+    x_mean = m, x_std = s. load_params must give back W1 and b1, acting on standardised inputs."""
+    rng = np.random.default_rng(0)
+    for dtype in (np.float64, np.float32):
+        net = nn.init_params([3, 5, 1], "tanh", "sigmoid", seed=0, dtype=dtype)
+        net["b1"] = rng.normal(size=5).astype(dtype)
+        m, s = np.array([1e4, -3.0, 250.0]), np.array([20.0, 0.5, 40.0])
+        W1, b1 = net["W1"].astype(np.float64), net["b1"].astype(np.float64)
+        old = {**net, "W1": (W1 / s[:, None]).astype(dtype), "b1": (b1 - (m / s) @ W1).astype(dtype),
+               "x_mean": m, "x_std": s}
+        np.savez(tmp_path / "old.npz", **{key: np.asarray(value) for key, value in old.items()})
+        loaded = nn.load_params(tmp_path / "old.npz")
+        assert loaded["W1"].dtype == dtype and set(loaded) == set(old)
+        eps = np.finfo(dtype).eps
+        np.testing.assert_allclose(loaded["W1"], W1, rtol=4 * eps)
+        np.testing.assert_allclose(loaded["b1"], b1, rtol=0, atol=8 * eps * (np.abs(m / s) @ np.abs(W1)).max())
+        weights = lambda p: {key: p[key] for key in ("hidden", "output", "W1", "b1", "W2", "b2")}
+        X = rng.normal(m, s, (6, 3))
+        np.testing.assert_allclose(nn._forward(weights(loaded), ((X - m) / s).astype(dtype))[0],
+                                   nn._forward(weights(old), X.astype(dtype))[0],
+                                   rtol=1e-3 if dtype == np.float32 else 1e-9)
+        nn.save_params(tmp_path / "new.npz", loaded)  # written again: a version now, so loaded as it is
+        again = nn.load_params(tmp_path / "new.npz")
+        assert all(np.array_equal(again[key], loaded[key]) for key in arrays(loaded) + ["x_mean", "x_std"])
+
+
+def zip_index(path):
+    """Where an .npz's zip index (central directory and end record) starts, and the file's bytes."""
+    data = path.read_bytes()
+    return data.index(b"PK\x01\x02"), data
+
+
+def test_every_bit_flipped_in_a_saved_files_zip_index_is_refused_naming_the_file_or_loads_the_same_network(tmp_path):
+    X, y = separable()
+    params, _ = nn.train(nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0), X, y, epochs=2, seed=0,
+                         log_every=None)
+    path = tmp_path / "model.npz"
+    nn.save_params(path, params)
+    start, data = zip_index(path)
+    refused = same = 0
+    for at in range(start, len(data)):  # one bit of every byte of the index, each bit in turn
+        damaged = bytearray(data)
+        damaged[at] ^= 1 << at % 8
+        path.write_bytes(bytes(damaged))
+        try:
+            loaded = nn.load_params(path)
+        except ValueError as error:
+            assert "model.npz" in str(error), str(error)
+            refused += 1
+            continue
+        assert set(loaded) == set(params) and all(np.array_equal(loaded[k], params[k]) for k in arrays(params))
+        same += 1
+    assert refused > 0 and refused + same == len(data) - start
+
+
+def test_a_zip_index_that_lost_its_last_entries_is_refused_as_missing_them(tmp_path):
+    import struct
+    path = tmp_path / "model.npz"
+    nn.save_params(path, nn.init_params([3, 4, 4, 1], "tanh", "sigmoid", seed=0))
+    start, data = zip_index(path)
+    end = data.rindex(b"PK\x05\x06")
+    last = data.rindex(b"PK\x01\x02", start, end)  # the index's last entry: drop it, as a damaged size does
+    entries, size = struct.unpack_from("<HI", data, end + 10)
+    record = bytearray(data[end:])
+    struct.pack_into("<HHI", record, 8, entries - 1, entries - 1, size - (end - last))
+    path.write_bytes(data[:last] + bytes(record))
+    with pytest.raises(ValueError, match=r"model.npz is damaged: its entries \['\w+'\] are missing"):
+        nn.load_params(path)
+
+
+def test_load_params_names_the_file_for_a_header_numpy_cannot_read_and_for_one_asking_for_more_than_it_holds(tmp_path):
+    import tracemalloc
+    import zipfile
+    params = nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0)
+    path = tmp_path / "model.npz"
+    nn.save_params(path, params)
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    header = b"{'descr': '<f8', 'fortran_order': False}"  # no 'shape': NumPy's own error
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            garbled = b"\x93NUMPY\x01\x00" + len(header + b"\n").to_bytes(2, "little") + header + b"\n"
+            archive.writestr(name, garbled if name == "W1.npy" else data)
+    with pytest.raises(ValueError, match=r"model.npz is damaged: the header of W1.npy cannot be read"):
+        nn.load_params(path)
+    # A deflated b1 that really unpacks to 64 MiB of zeros, from a file of a hundred KiB or so.
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            if name != "b1.npy":
+                archive.writestr(name, data)
+        shape = f"{{'descr': '<f8', 'fortran_order': False, 'shape': ({2**23},), }}".encode()
+        with archive.open("b1.npy", "w", force_zip64=True) as member:
+            member.write(b"\x93NUMPY\x01\x00" + len(shape + b"\n").to_bytes(2, "little") + shape + b"\n")
+            for _ in range(16):
+                member.write(bytes(2**22))
+    assert path.stat().st_size < 2**20
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=r"model.npz is damaged: 'b1' claims shape \(8388608,\), more bytes "
+                                             r"than the file holds for it"):
+            nn.load_params(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**23, peak  # nothing near the 64 MiB asked for
+
+
+@pytest.mark.parametrize("make, fix", [
+    (lambda pd: pd.Series(pd.date_range("2024-01-01", periods=100, freq="D")), "Y = Y.map(pd.Timestamp.timestamp)"),
+    (lambda pd: pd.Series(pd.to_timedelta(np.arange(100), unit="s")), "Y = Y.dt.total_seconds()"),
+    (lambda pd: pd.Series([f"{v:.2f}" for v in np.linspace(0, 1, 100)], dtype="string"), "Y = pd.to_numeric(Y)"),
+], ids=["dates", "durations", "text"])
+def test_a_series_target_of_dates_durations_or_text_is_refused_and_the_pasted_fix_trains(make, fix):
+    pd = pytest.importorskip("pandas")
+    X, _ = separable()
+    Y = make(pd)
+    params = nn.init_params([3, 4, 1], "tanh", "linear", seed=0)
+    with pytest.raises(ValueError, match=r"Y must (be numeric|hold numbers)") as error:
+        nn.train(params, X, Y, epochs=1, log_every=None)
+    assert fix in str(error.value)
+    fixed = paste_fix(str(error.value), "Y", Y=Y)["Y"]
+    trained, _ = nn.train(params, X, fixed, epochs=1, seed=0, log_every=None)
+    assert nn.predict(trained, X).shape == (100,)
+
+
+def test_a_0d_nan_and_a_huge_integer_in_an_object_series_get_value_errors_that_say_what_is_wrong():
+    pd = pytest.importorskip("pandas")
+    params = nn.init_params([1, 3, 1], "relu", "linear", seed=0)
+    with pytest.raises(ValueError, match=r"X contains NaN or infinity; remove or impute"):
+        nn.predict(untracked(params), np.array(np.nan))
+    with pytest.raises(ValueError, match=r"Y holds an integer too large for any float \(of 401 digits"):
+        nn.loss(params, np.ones((2, 1)), pd.Series([10**400, 1], dtype=object))
+
+
+def test_x_near_float64s_limit_warns_of_its_scale_and_leaks_no_runtime_warning():
+    X, y = load_breast_cancer(return_X_y=True)
+    params, _ = nn.train(nn.init_params([30, 4, 1], "relu", "sigmoid", seed=0), X, y, epochs=1, seed=0,
+                         log_every=None)
+    for huge in (X[:50] / X.max() * 1e308, np.full((50, 30), 1.7e308), np.where(X[:50] > 1, 1.7e308, -1.7e308)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                nn.predict_proba(params, huge)
+            except ValueError as error:  # the outputs overflow (inf, or inf - inf): said in words
+                assert re.search(r"the network's outputs (overflowed|came out NaN)", str(error))
+        assert {w.category for w in caught} == {nn.ScaleWarning}, [str(w.message) for w in caught]
+
+
+def test_a_nan_in_a_cache_is_named_and_nan_results_are_not_called_an_overflow():
+    params, X, Y = make_problem("relu", "linear", [3, 5])
+    _, cache = nn.forward(params, X)
+    cache["A1"] = cache["A1"].copy()
+    cache["A1"][0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"cache\['A1'\] holds NaN, which forward never returns"):
+        nn.backward(params, cache, Y)
+    with pytest.raises(ValueError, match=r"the loss came out NaN \(not a number\)"):
+        nn._finite(np.array([np.nan, 1.0]), "the loss")
+    with pytest.raises(ValueError, match=r"the loss overflowed to infinity"):
+        nn._finite(np.array([np.inf, np.nan]), "the loss")
+
+
+def test_a_full_disk_names_the_file_and_leaves_the_earlier_one(tmp_path, monkeypatch):
+    path = tmp_path / "model.npz"
+    old = nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0)
+    nn.save_params(path, old)
+
+    def disk_full(file, **entries):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(nn.np, "savez", disk_full)
+    with pytest.raises(OSError, match=r"No space left on device; the network was not saved, and any earlier file "
+                                      r"of that name is as it was: '.*model.npz'") as error:
+        nn.save_params(path, nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=1))
+    assert error.value.errno == 28 and error.value.filename == str(path)
+    monkeypatch.undo()
+    assert np.array_equal(nn.load_params(path)["W1"], old["W1"]) and os.listdir(tmp_path) == ["model.npz"]
+
+
+def test_saving_to_a_folder_path_is_refused_and_the_pasted_fix_saves_a_file_load_params_finds(tmp_path):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    params = nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0)
+    with pytest.raises(ValueError, match=r"is a folder; name the file to write in it") as error:
+        nn.save_params(f"{folder}{os.sep}", params)
+    assert os.listdir(folder) == []
+    fix = str(error.value).split("e.g. ")[1]
+    exec(fix, {"nn": nn, "os": os, "params": params})
+    assert os.listdir(folder) == ["model.npz"]
+    assert np.array_equal(nn.load_params(folder / "model")["W1"], params["W1"])
+    nn.save_params(folder, params)  # a bare name, as with np.savez: models.npz, beside the folder
+    assert np.array_equal(nn.load_params(tmp_path / "models")["W1"], params["W1"])
+
+
+def test_save_params_leaves_a_write_protected_file_and_gives_a_new_one_the_umasks_permissions(tmp_path):
+    params = nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0)
+    path = tmp_path / "kept.npz"
+    nn.save_params(path, params)
+    path.chmod(0o444)
+    other = nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=1)
+    with pytest.raises(PermissionError, match=r"kept.npz is write-protected, so save_params leaves it as it is") \
+            as error:
+        nn.save_params(path, other)
+    assert np.array_equal(nn.load_params(path)["W1"], params["W1"]) and path.stat().st_mode & 0o777 == 0o444
+    exec(str(error.value).split("writable first (")[1][:-1], {"os": os, "path": path})  # the fix: os.chmod(...)
+    nn.save_params(path, other)
+    assert np.array_equal(nn.load_params(path)["W1"], other["W1"]) and path.stat().st_mode & 0o777 == 0o644
+    for umask in (0o077, 0o022):
+        previous = os.umask(umask)
+        try:
+            nn.save_params(tmp_path / f"new{umask:o}.npz", params)
+        finally:
+            os.umask(previous)
+        assert (tmp_path / f"new{umask:o}.npz").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_the_helpers_take_what_they_are_documented_to_and_name_what_to_pass_otherwise(tmp_path):
+    params = nn.init_params([3, 4, 1], "tanh", "sigmoid", seed=0)
+    nn.save_params(str(tmp_path / "bytes").encode(), params)  # a bytes path, as os.fsencode gives
+    assert np.array_equal(nn.load_params(str(tmp_path / "bytes.npz").encode())["W1"], params["W1"])
+    picture = nn.loss_curve({"loss": [1.0, 0.5, 0.25], "val_loss": np.array([1.1, 0.6, 0.4])})
+    assert "o val_loss" in picture
+    with pytest.raises(ValueError, match=r"history\['val_loss'\] must be a list of numbers"):
+        nn.loss_curve({"loss": [1.0, 0.5], "val_loss": 0.5})
+    named = {**untracked(params), "feature_names": 5}
+    with pytest.raises(ValueError, match=r"params\['feature_names'\] must be the 3 column names train records") \
+            as error:
+        nn.predict(named, np.ones((2, 3)))
+    exec(str(error.value).rsplit("or drop them: ", 1)[1], {}, {"params": named})
+    assert "feature_names" not in named and nn.predict(named, np.ones((2, 3))).shape == (2,)
+    with pytest.raises(ValueError, match=r"feature_names"):
+        nn.save_params(tmp_path / "named", {**params, "feature_names": ("a", "b")})
+
+
+def test_the_guides_threshold_for_imbalanced_classes_runs_as_pasted_and_gives_the_recall_it_reports():
+    guide = guide_text()
+    start = guide.index("```python\n# Is it an 8?") + len("```python\n")
+    printed = []
+    namespace = {"nn": nn, "np": np, "print": lambda *a: printed.append(a)}
+    exec(guide[start:guide.index("```", start)], namespace)
+    y_test, y_pred = namespace["y_test"], namespace["y_pred"]
+    plain = nn.predict(namespace["params"], namespace["X_test"])
+    recall = lambda pred: np.sum(pred & (y_test == 1)) / np.sum(y_test == 1)
+    precision = lambda pred: np.sum(pred & (y_test == 1)) / np.sum(pred)
+    found = lambda pred: int(np.sum(pred & (y_test == 1)))
+    assert printed == [(recall(plain), recall(y_pred))]
+    assert (np.sum(y_test == 1), len(y_test)) == (44, 450)
+    assert (f"`predict` found {found(plain)} (a recall of {recall(plain):.3f}, at a precision\nof "
+            f"{precision(plain):.3f}); the threshold chosen on validation, {namespace['threshold']:.2f}, found "
+            f"{found(y_pred)} (a recall of {recall(y_pred):.3f}, at a precision\nof {precision(y_pred):.3f}") in guide
+    assert recall(y_pred) > recall(plain)
+
+
+def test_the_guides_errors_table_quotes_the_messages_of_issue_27_as_nn_py_words_them(tmp_path):
+    pd = pytest.importorskip("pandas")
+    params, X, frame = houses_network()
+    table = guide_text().split("## Errors and warnings")[1].split("\n## ")[0]
+    fresh = nn.init_params([3, 4, 1], "relu", "sigmoid", seed=0)  # for the raw frame: price, rooms, city
+    made = {
+        "X has the training columns in another order": lambda: nn.predict(params, X[X.columns[::-1]]),
+        "X has 1 column the network was not trained on: ['extra']": lambda: nn.predict(params, X.assign(extra=1)),
+        "X lacks 1 of the columns the network was trained on: ['city_c']":
+            lambda: nn.predict(params, pd.get_dummies(frame[frame["city"] != "c"])),
+        "X has renamed columns: it has 'rooms' as 'n_rooms'":
+            lambda: nn.predict(params, X.rename(columns={"rooms": "n_rooms"})),
+        "X's column 'city' is not numeric (dtype str; row 0 holds 'a')":  # str: pandas 3's text dtype
+            lambda: nn.train(fresh, frame.assign(city="a"), np.ones(len(frame)), epochs=1, log_every=None),
+        "X = pd.get_dummies(X, columns=['city'])":
+            lambda: nn.train(fresh, frame, np.ones(len(frame)), epochs=1, log_every=None),
+        "Y has 2 columns; the network has 1 output":
+            lambda: nn.train(params, X, np.ones((len(X), 2)), epochs=1, log_every=None),
+        "path 'models/' is a folder; name the file to write in it":
+            lambda: nn.save_params("models/", params),
+        "[Errno 28] No space left on device; the network was not saved": None,
+    }
+    for fragment, call in made.items():
+        assert fragment in table, fragment
+        if call is not None:
+            message = str(_error_of(call)).replace("dtype object;", "dtype str;")  # pandas 2 calls text object
+            assert fragment in message, (fragment, message)
+
+
+def _error_of(call):
+    try:
+        call()
+    except (ValueError, TypeError, OSError) as error:
+        return error
+    raise AssertionError("no error")

@@ -11,8 +11,16 @@ alarm. A bad outcome is:
   - a hang (a call over 10 s);
   - a wrong result an oracle proves: predict on non-finite params, a gradient check that passes a
     planted wrong gradient or fails a correct one, train returning non-finite weights, resume not
-    equal to one run, load(save(p)) != p, an argument changed in place, ...;
-  - a failed save that left the old file unreadable or changed, or a temporary file behind.
+    equal to one run, load(save(p)) != p, a damaged file loaded as another network, an old-format
+    file not unfolded, a Series of dates, durations, text or huge ints used as numbers, an argument
+    changed in place, ...;
+  - a failed save that left the old file unreadable or changed, or a temporary file behind; a
+    write-protected file replaced; a new file's mode not what the umask gives; an OSError passed on
+    without naming the file; load_params refusing a file without naming it, or allocating far more
+    (traced) than a small file holds;
+  - a raw ValueError or TypeError: NumPy's or Python's own words, raised outside nn.py or on an
+    nn.py line that is no raise (so nothing says what to pass). In code issue 27 could not change,
+    these are notes (NOT_YET below), printed but not counted.
 Bad outcomes are grouped by root cause: the nn.py line where the exception surfaces (the last nn.py
 frame of its traceback) with the exception type; oracle failures by function and oracle.
 The first case of each cause is pickled to --cases (a temporary folder by default) when it can be,
@@ -432,7 +440,8 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
             else:
                 values = {"datetime": lambda: pd.Series(pd.date_range("2020-01-01", periods=n, freq="D")),
                           "timedelta": lambda: pd.Series(pd.to_timedelta(np.arange(n), unit="s")),
-                          "text": lambda: pd.Series([f"{v:.3g}" for v in np.ravel(A)[:n].astype(float)], dtype=pick([object, "string"])),
+                          "text": lambda: pd.Series([f"{v:.3g}" for v in np.ravel(A)[:n].astype(float)],
+                                                    dtype=pick([object, "string"])),
                           "huge": lambda: pd.Series([10**400] * n, dtype=object),
                           "floats": lambda: pd.Series(np.ravel(A)[:n].astype(float)),
                           "row": lambda: pd.Series(np.ravel(A)[:n].astype(float))}
@@ -446,7 +455,8 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
         if m == "shape":
             B = pick([lambda: A.ravel(), lambda: A[..., None], lambda: A[:0], lambda: A[:, :0] if A.ndim > 1 else A[:0],
                       lambda: np.concatenate([A, A[:, :1]], axis=1) if A.ndim > 1 else A[:, None],
-                      lambda: A[0] if n else A, lambda: np.float64(1.0), lambda: np.float64(np.nan), lambda: np.array(np.nan), lambda: A.T, lambda: A[:-1] if n > 1 else A[:0],
+                      lambda: A[0] if n else A, lambda: np.float64(1.0), lambda: np.float64(np.nan), lambda: np.array(np.nan),
+                      lambda: A.T, lambda: A[:-1] if n > 1 else A[:0],
                       lambda: A.reshape(n, -1, 1) if A.ndim == 2 and A.shape[1] else A])()
             return B, f"{name} shape {np.shape(B)}"
         if m == "container":
@@ -542,8 +552,8 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
                 ok = a.get(key) == b[key]
             elif key == "epochs":  # only a true count is compared (nn does not check "epochs")
                 ok = not isinstance(b[key], (int, np.integer)) or isinstance(b[key], (bool, np.bool_)) or a.get(key) == b[key]
-            elif key == "feature_names":
-                ok = tuple(a.get(key, ())) == tuple(str(x) for x in b[key])
+            elif key == "feature_names":  # None is no names
+                ok = tuple(a.get(key) or ()) == tuple(str(x) for x in (b[key] if b[key] is not None else ()))
             else:
                 ok = key in a and same(np.asarray(a[key]), np.asarray(b[key]))
             if not ok:
@@ -801,6 +811,8 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
                 nn._backward = planted
                 try:
                     again = nn.gradient_check(p, X, Y, **kwargs)
+                except ValueError:
+                    return  # the planted gradient refused (a key it cannot judge): not passed
                 finally:
                     nn._backward = original
                 if max(again.values()) < 1e-6:
@@ -1152,7 +1164,17 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
                     "replace": OSError(5, "Input/output error (injected)"), "fsync": OSError(5, "fsync failed (injected)")}.get(fault)
         snaps = snapshot([(1, p)])
 
+        mask = pick([UMASK, UMASK, 0o077, 0o002])  # the umask this save runs under
+        notes.append(f"umask {mask:03o}")
+
         def call():
+            previous_mask = os.umask(mask)
+            try:
+                return faulty_save()
+            finally:
+                os.umask(previous_mask)
+
+        def faulty_save():
             saved = {name: getattr(np, name) for name in ("savez", "savez_compressed")}
             saved_os = {name: getattr(os, name) for name in ("replace", "fsync", "rename")}
 
@@ -1188,9 +1210,8 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
                         raise Wrong("save_params replaced a write-protected file", target)
                 os.chmod(target, 0o644)
                 return
-            if exc is None and target is not None and not existed and \
-                    os.stat(target).st_mode & 0o777 != 0o666 & ~UMASK:
-                raise Wrong("save_params ignores the umask", f"mode {os.stat(target).st_mode & 0o777:o} with umask {UMASK:o}")
+            if exc is None and target is not None and not existed and os.stat(target).st_mode & 0o777 != 0o666 & ~mask:
+                raise Wrong("save_params ignores the umask", f"mode {os.stat(target).st_mode & 0o777:o} with umask {mask:o}")
             if target is None:
                 return
             if exc is None:
@@ -1646,11 +1667,9 @@ def fuzz_public_functions(nn, seed=0, calls=None, seconds=None, folder=None, per
             report(case, f"hang (> {per_call:g} s) at {where(exc)}", "")
         elif isinstance(exc, Warning):
             report(case, f"{type(exc).__name__} leaked at {where(exc)}", f"{fn}: {exc}")
-        elif case.get("expect") is not None and exc is case["expect"]:
-            pass  # the fault the test injected, passed on
-        elif isinstance(case.get("expect"), OSError) and exc.__context__ is case["expect"] and isinstance(exc, OSError):
-            if case["target"] not in str(exc):  # the injected OSError, passed on: it must name the file
-                report(case, "OSError passed on without naming the file", f"{fn}: {exc}")
+        elif case.get("expect") is not None and case["expect"] in (exc, exc.__context__):
+            if isinstance(exc, OSError) and case["target"] not in str(exc):  # the injected fault, passed on:
+                report(case, "OSError passed on without naming the file", f"{fn}: {exc}")  # an OSError names the file
         elif isinstance(exc, (ValueError, TypeError) + tuple(case.get("allow", ()))):
             hidden = warning_inside(exc)
             if hidden is not None:
