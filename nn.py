@@ -1548,15 +1548,20 @@ def _remove(name):
         os.remove(name)
 
 
-def load_params(path):
+def load_params(path, *, folded=None):
     """The network save_params wrote, as one dict. Never unpickles anything.
 
     A bare path finds the .npz that save_params wrote for it. Anything else (a damaged or truncated
     file, another kind of file, arrays that do not make a network) is refused with a ValueError that
     names the file and says what is wrong: every array's shape is checked from its header, against
     what the file can hold, before it is read, and every array against the checksum save_params
-    wrote. A file from before the format version (W1, b1 with x's statistics folded in) is converted.
+    wrote. A file with x's statistics and no format version is ambiguous, and refused unless
+    `folded` says which it is: True for one that save_params wrote before the format version (W1, b1
+    with the statistics folded in: load_params unfolds them), False for one that np.savez wrote from
+    a network of this nn.py (taken as it is).
     """
+    if folded not in (None, True, False):
+        raise ValueError(f"folded must be None, True or False; got {folded!r}")
     path = _file_name(path)
     if not os.path.isfile(path) and os.path.isfile(f"{path}.npz"):
         path = f"{path}.npz"
@@ -1598,7 +1603,16 @@ def load_params(path):
         entries.pop(key, None)
     _check_params(entries, where=f"the file {path}")
     _check_feature_names(entries, where=f"the file {path}: params")
-    return entries if version is not None else _unfold_old_file(entries)
+    if version is not None or "x_mean" not in entries or folded is False:
+        return entries
+    if folded is None:
+        raise ValueError(
+            f"{path} has x's statistics but no format version, so nothing says whether its first layer has "
+            "them folded in. Written by nn.save_params before the format version (December 2026), it has: "
+            f"nn.load_params({path!r}, folded=True) converts it. Written by np.savez from a network of this "
+            f"nn.py, it has not: nn.load_params({path!r}, folded=False). Then nn.save_params writes a file "
+            "that says which")
+    return _unfold_old_file(entries)
 
 
 def _check_whole(entries, path):
@@ -1702,7 +1716,10 @@ def _check_headers(headers, path):
                 f"{path} does not say which activations its network uses (no '{name}' string; files "
                 "written by np.savez lack them). Add them and re-save, once, with the names it was "
                 f"trained with: params = dict(np.load(path)); params['hidden'] = one of {list(HIDDEN)}; "
-                f"params['output'] = one of {list(OUTPUT)}; nn.save_params(path, params)")
+                f"params['output'] = one of {list(OUTPUT)}; nn.save_params(path, params). A network "
+                "that train returned also needs the statistics it carried (x_mean, x_std; y_mean, "
+                "y_std for a regression): without them it takes X as standardised and predicts wrong, "
+                "so save the whole dict train returned with nn.save_params")
     n_prev, l = None, 1
     while f"W{l}" in headers:
         W, b = headers[f"W{l}"][0], headers.get(f"b{l}", (None,))[0]

@@ -3257,7 +3257,9 @@ def test_a_network_file_from_before_the_format_version_loads_with_its_first_laye
         old = {**net, "W1": (W1 / s[:, None]).astype(dtype), "b1": (b1 - (m / s) @ W1).astype(dtype),
                "x_mean": m, "x_std": s}
         np.savez(tmp_path / "old.npz", **{key: np.asarray(value) for key, value in old.items()})
-        loaded = nn.load_params(tmp_path / "old.npz")
+        with pytest.raises(ValueError, match=r"has x's statistics but no format version, so nothing says whether"):
+            nn.load_params(tmp_path / "old.npz")  # it could as well be a network of this nn.py saved by np.savez
+        loaded = nn.load_params(tmp_path / "old.npz", folded=True)
         assert loaded["W1"].dtype == dtype and set(loaded) == set(old)
         eps = np.finfo(dtype).eps
         np.testing.assert_allclose(loaded["W1"], W1, rtol=4 * eps)
@@ -3532,3 +3534,28 @@ def _error_of(call):
     except (ValueError, TypeError, OSError) as error:
         return error
     raise AssertionError("no error")
+
+
+@pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-9), (np.float32, 1e-5)])
+def test_an_old_file_converted_predicts_as_the_old_network_did(tmp_path, dtype, rtol):
+    rng = np.random.default_rng(0)
+    X = rng.normal([1e4, -3.0, 250.0], [20.0, 0.5, 40.0], (50, 3))
+    old = {**nn.init_params([3, 5, 1], "tanh", "sigmoid", seed=0, dtype=dtype), "epochs": 7}  # for raw X, as folded
+    m, s = X.mean(axis=0), X.std(axis=0)
+    np.savez(tmp_path / "old.npz", **{key: np.asarray(value) for key, value in {**old, "x_mean": m, "x_std": s}.items()})
+    loaded = nn.load_params(tmp_path / "old.npz", folded=True)
+    np.testing.assert_allclose(nn.predict_proba(loaded, X)[:, 1], nn._forward(old, X.astype(dtype))[0][:, 0], rtol=rtol)
+
+
+def test_a_network_saved_with_np_savez_loads_as_it_is_when_the_caller_says_so(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(100, 20, (80, 3))
+    y = X @ [1.0, -2.0, 0.5]
+    params, _ = nn.train(nn.init_params([3, 8, 1], "tanh", "linear", seed=0), X, y, epochs=20, seed=0,
+                         log_every=None)
+    np.savez(tmp_path / "mine.npz", **{key: np.asarray(value) for key, value in params.items()})
+    with pytest.raises(ValueError, match=r"Written by np.savez from a network of this nn.py, it has not: "
+                                         r"nn.load_params\(.*, folded=False\)"):
+        nn.load_params(tmp_path / "mine.npz")  # a guess either way could be silently wrong
+    loaded = nn.load_params(tmp_path / "mine.npz", folded=False)
+    np.testing.assert_array_equal(nn.predict(loaded, X), nn.predict(params, X))
