@@ -141,6 +141,8 @@ def init_params(layer_sizes, hidden, output, *, seed=None, dtype=np.float64, ini
 
 def depth(params):
     """D, the number of layers: one W per layer, W1 to WD."""
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a network dict (init_params makes one); got {type(params).__name__}")
     D = 0
     while f"W{D + 1}" in params:
         D += 1
@@ -2287,13 +2289,10 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
     dtype = np.float64 if standardize or "x_mean" in params else params["W1"].dtype
     names = _feature_names(X)
     X = _check_X(X, params, dtype=dtype)
-    column_y = np.ndim(Y) == 2 and np.shape(Y)[1] == 1 and params["output"] != "softmax"
+    Y_in = Y
     Y = _check_Y(Y, params, X.shape[0], dtype=dtype)
-    largest = np.finfo(params["W1"].dtype).max / 1e3  # the network's outputs are in y's units, of its dtype
-    if np.abs(Y).max() > largest:
-        raise ValueError(f"Y has values up to {np.abs(Y).max():.3g}, too large for the outputs of a "
-                         f"{params['W1'].dtype} network (at most about {largest:.0e}): divide y by a power of ten"
-                         + (", or use a float64 network" if params["W1"].dtype == np.float32 else ""))
+    column_y = np.ndim(Y_in) == 2 and Y.shape[1] == 1 and params["output"] != "softmax"
+    _check_outputs_hold(Y, params, "Y")
     s = {"epochs": _check_positive(epochs, "epochs", integer=True), "lr": _check_positive(lr, "lr"),
          "optimizer": optimizer, "momentum": momentum, "schedule": schedule, "l2": l2, "seed": seed,
          "standardize": bool(standardize), "callback": callback,
@@ -2302,15 +2301,15 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
          min(_check_positive(batch_size, "batch_size", integer=True), X.shape[0]),
          "patience": None if patience is None else _check_positive(patience, "patience", integer=True),
          "log_every": (max(1, math.ceil(epochs / 10)) if isinstance(log_every, str) and log_every == "auto" else
-                       None if log_every is None or log_every is False or log_every == 0  # verbose=0's habit
-                       else _check_positive(log_every, "log_every", integer=True))}
+                       None if log_every is None or isinstance(log_every, (int, np.integer)) and log_every == 0
+                       else _check_positive(log_every, "log_every", integer=True))}  # None, False, 0: silence
     if optimizer == "adam" and 0.1 < lr <= 1e4:
         _warn(f"lr={lr!r} is large for Adam, whose every step moves each weight by about lr whatever its gradient "
               "(its usual lr is 1e-4 to 1e-2): try the default, lr=0.003")
     if lr > 1e4:
         raise ValueError(f"lr={lr!r} is far beyond any step that trains (Adam's are about 1e-3, plain gradient "
                          "descent's 1e-3 to 1 on standardised data)")
-    if l2 != 0:
+    if not (isinstance(l2, (int, float, np.integer, np.floating)) and l2 == 0):
         _check_positive(l2, "l2")
     _check_choice(optimizer, "optimizer", ("sgd", "adam"), "an optimizer")
     _check_fraction(momentum, "momentum", zero_ok=True)
@@ -2336,6 +2335,15 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
     return s, data
 
 
+def _check_outputs_hold(Y, params, name):
+    """Targets the network's outputs can hold: they are in y's units, of the network's dtype."""
+    largest = np.finfo(params["W1"].dtype).max / 1e3
+    if np.abs(Y).max() > largest:
+        raise ValueError(f"{name} has values up to {np.abs(Y).max():.3g}, too large for the outputs of a "
+                         f"{params['W1'].dtype} network (at most about {largest:.0e}): divide y by a power of ten"
+                         + (", or use a float64 network" if params["W1"].dtype == np.float32 else ""))
+
+
 def _takes_three(function):
     """Whether function can be called with three arguments, as train calls a callback."""
     if not callable(function):
@@ -2357,6 +2365,7 @@ def _check_validation(validation, params, X, Y, names, dtype):
         raise ValueError(f"validation must be a pair (X_val, Y_val); got {type(validation).__name__}")
     X_val = _check_X(validation[0], {**params, "feature_names": names}, "X_val", dtype=dtype)
     Y_val = _check_Y(validation[1], params, X_val.shape[0], "Y_val", dtype=dtype)
+    _check_outputs_hold(Y_val, params, "Y_val")
     why = _off_scale(X_val, *_column_stats(X))
     if why:
         _warn(f"X_val is on another scale from X ({why}): give both as they are, unscaled; train "
