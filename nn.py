@@ -697,8 +697,10 @@ def _stats_of(params):
 
 
 def _fit_stats(X, Y, output):
-    """Each column's mean and standard deviation, in float64; a column that does not vary gets 1
-    (one whose spread is within float64's rounding of its mean, about 1e-14 of it, does not vary)."""
+    """Each column's mean and standard deviation, in float64. A column that does not vary (its spread
+    within float64's rounding of its mean, about 1e-14 of it) gets its own size, max(|mean|, 1), as
+    spread: its training values standardise to 0 as any would, and another value of like size to
+    about 1, never to a number the network's dtype cannot hold."""
     stats = {}
     for name, A in (("x", X), ("y", Y)) if output == "linear" else (("x", X),):
         mean, std = _column_stats(A)
@@ -706,7 +708,7 @@ def _fit_stats(X, Y, output):
             raise ValueError(f"{name.upper()} has values too large to standardise in float64 (largest "
                              f"{np.abs(A).max():.3g}): divide the column by a power of ten first")
         stats[f"{name}_mean"] = mean
-        stats[f"{name}_std"] = np.where(std > 1e-14 * np.maximum(np.abs(mean), 1e-300), std, 1.0)
+        stats[f"{name}_std"] = np.where(std > 1e-14 * np.abs(mean), std, np.maximum(np.abs(mean), 1.0))
     return stats
 
 

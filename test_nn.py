@@ -1389,7 +1389,7 @@ def test_train_takes_its_statistics_from_the_training_part_alone():
                          validation=(X_val, y_val), seed=0, log_every=None)
     np.testing.assert_allclose(params["x_mean"], X_train.mean(axis=0), rtol=1e-15)
     np.testing.assert_allclose(params["x_std"][:2], X_train[:, :2].std(axis=0), rtol=1e-13)
-    assert params["x_std"][2] == 1.0  # a column that does not vary is divided by 1, not by 0
+    assert params["x_std"][2] == 7.0  # a column that does not vary is divided by its own size, not by 0
     np.testing.assert_allclose([params["y_mean"][0], params["y_std"][0]], [y_train.mean(), y_train.std()],
                                rtol=1e-13)
     assert all(params[k].dtype == np.float64 and params[k].shape == (n,)
@@ -3559,3 +3559,13 @@ def test_a_network_saved_with_np_savez_loads_as_it_is_when_the_caller_says_so(tm
         nn.load_params(tmp_path / "mine.npz")  # a guess either way could be silently wrong
     loaded = nn.load_params(tmp_path / "mine.npz", folded=False)
     np.testing.assert_array_equal(nn.predict(loaded, X), nn.predict(params, X))
+
+
+def test_a_column_constant_in_training_far_from_0_standardises_other_values_to_numbers_of_the_dtype():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.standard_normal(60), np.full(60, 3e38)])  # the second never varies, near float32's max
+    y = (X[:, 0] > 0).astype(int)
+    params, _ = nn.train(nn.init_params([2, 4, 1], "tanh", "sigmoid", seed=0, dtype=np.float32), X, y, epochs=3,
+                         seed=0, log_every=None)
+    assert params["x_std"][1] == pytest.approx(3e38, rel=1e-12)  # the column's mean, its own size
+    assert np.isfinite(nn.predict_proba(params, np.zeros((1, 2)))).all()  # 0 standardises to -1, no overflow
