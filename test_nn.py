@@ -1858,8 +1858,8 @@ def test_the_walkthrough_runs_from_part_1_alone_and_prints_what_its_comments_say
     assert printed == said
 
 
-def test_the_readme_fold_block_shows_the_cancellation_it_describes(capsys):
-    text = readme_text()
+def test_the_guides_fold_block_shows_the_cancellation_it_describes(capsys):
+    text = guide_text()
     printed = printed_by(python_block(text, "ts = 1.7e12"), capsys)
     assert "```\n" + printed + "```" in text
     exact, folded = printed.splitlines()
