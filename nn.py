@@ -597,9 +597,11 @@ def _start_run(params, data, s, resume):
     if resume is not None:
         return _restored_run(resume, params, data, s)
     own = _stats_of(params)  # a network train returned keeps its statistics: they are part of it
-    stats = own or (_fit_stats(data["X"], data["Y"], params["output"]) if s["standardize"] else None)
+    stats, constant = (own, None) if own or not s["standardize"] else _fit_stats(data["X"], data["Y"], params["output"])
     start = _unfold(params, own) if own else params
     theta = np.concatenate([start[key].ravel() for key in param_keys(params)])
+    if constant is not None:  # a column that never varied teaches nothing: its weights start (and stay) 0,
+        theta[:start["W1"].size].reshape(start["W1"].shape)[constant] = 0  # so no later value of it moves y
     return {"theta": theta, "m": np.zeros_like(theta), "v": np.zeros_like(theta), "t": 0,
             "rng": np.random.default_rng(s["seed"]).bit_generator.state,  # the shuffle of the epoch in progress
             "at": 0, "partial": 0.0,  # the epoch in progress: its samples done and their summed loss
@@ -697,19 +699,21 @@ def _stats_of(params):
 
 
 def _fit_stats(X, Y, output):
-    """Each column's mean and standard deviation, in float64. A column that does not vary (its spread
-    within float64's rounding of its mean, about 1e-14 of it) gets its own size, max(|mean|, 1), as
-    spread: its training values standardise to 0 as any would, and another value of like size to
-    about 1, never to a number the network's dtype cannot hold."""
-    stats = {}
+    """Each column's mean and standard deviation, in float64, and which columns of X do not vary (their
+    spread within float64's rounding of their mean, about 1e-14 of it). Such a column gets its own
+    size, max(|mean|, 1), as spread: its training values standardise to 0 as any would, and another
+    value of like size to about 1, never to a number the network's dtype cannot hold."""
+    stats, constant = {}, None
     for name, A in (("x", X), ("y", Y)) if output == "linear" else (("x", X),):
         mean, std = _column_stats(A)
         if not (np.isfinite(mean).all() and np.isfinite(std).all()):
             raise ValueError(f"{name.upper()} has values too large to standardise in float64 (largest "
                              f"{np.abs(A).max():.3g}): divide the column by a power of ten first")
+        still = std <= 1e-14 * np.abs(mean)
+        constant = still if constant is None else constant
         stats[f"{name}_mean"] = mean
-        stats[f"{name}_std"] = np.where(std > 1e-14 * np.abs(mean), std, np.maximum(np.abs(mean), 1.0))
-    return stats
+        stats[f"{name}_std"] = np.where(still, np.maximum(np.abs(mean), 1.0), std)
+    return stats, constant
 
 
 def _into_network(data, stats, net):
@@ -1169,7 +1173,7 @@ def _training_view(params, X, Y):
     """The network and data as train sees them inside: a network train returned, its last layer
     unfolded, with X (and a linear output's Y) standardised by its statistics; a fresh one, with
     the data's own."""
-    stats = _stats_of(params) or _fit_stats(X, Y, params["output"])
+    stats = _stats_of(params) or _fit_stats(X, Y, params["output"])[0]
     net = _unfold(params, stats) if _stats_of(params) else params
     X = _standardise({**stats, "W1": params["W1"]}, X)
     if "y_mean" in stats:

@@ -3569,3 +3569,15 @@ def test_a_column_constant_in_training_far_from_0_standardises_other_values_to_n
                          seed=0, log_every=None)
     assert params["x_std"][1] == pytest.approx(3e38, rel=1e-12)  # the column's mean, its own size
     assert np.isfinite(nn.predict_proba(params, np.zeros((1, 2)))).all()  # 0 standardises to -1, no overflow
+
+
+def test_a_column_that_never_varied_in_training_cannot_move_a_prediction():
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.standard_normal(200), np.full(200, 5.0), rng.standard_normal(200)])
+    y = X[:, 0] - 2 * X[:, 2]
+    params, _ = nn.train(nn.init_params([3, 8, 1], "tanh", "linear", seed=0), X, y, epochs=20, optimizer="sgd",
+                         lr=0.05, seed=0, log_every=None)
+    assert (params["W1"][1] == 0).all()  # it started at 0, and no gradient or l2 moved it
+    X_test = X[:20].copy()
+    X_test[:, 1] = rng.uniform(-100, 100, 20)  # the column varies now: the network learned nothing of it
+    np.testing.assert_array_equal(nn.predict(params, X_test), nn.predict(params, X[:20]))
