@@ -703,14 +703,14 @@ def _fit_stats(X, Y, output):
     spread within float64's rounding of their mean, about 1e-14 of it). Such a column gets its own
     size, max(|mean|, 1), as spread: its training values standardise to 0 as any would, and another
     value of like size to about 1, never to a number the network's dtype cannot hold."""
-    stats, constant = {}, None
+    stats = {}
     for name, A in (("x", X), ("y", Y)) if output == "linear" else (("x", X),):
         mean, std = _column_stats(A)
         if not (np.isfinite(mean).all() and np.isfinite(std).all()):
             raise ValueError(f"{name.upper()} has values too large to standardise in float64 (largest "
                              f"{np.abs(A).max():.3g}): divide the column by a power of ten first")
         still = std <= 1e-14 * np.abs(mean)
-        constant = still if constant is None else constant
+        constant = still if name == "x" else constant
         stats[f"{name}_mean"] = mean
         stats[f"{name}_std"] = np.where(still, np.maximum(np.abs(mean), 1.0), std)
     return stats, constant
@@ -722,16 +722,8 @@ def _into_network(data, stats, net):
     _batches, which applies `inputs` (the statistics, or {} for nothing more to do)."""
     dtype, X, Y = net["W1"].dtype, data["X"], data["Y"]
     inputs = {} if stats is None else {"x_mean": stats["x_mean"], "x_std": stats["x_std"], "W1": net["W1"]}
-    for name, A in (("X", X), ("X_val", data["X_val"])) if stats is not None else ():
-        if A is None:
-            continue
-        with np.errstate(over="ignore", invalid="ignore"):  # the largest standardised value of each column
-            extreme = np.maximum(np.abs(A.max(axis=0) - stats["x_mean"]), np.abs(A.min(axis=0) - stats["x_mean"]))
-            fits = (extreme / stats["x_std"] < np.finfo(dtype).max / 1e3).all()
-        if not fits:
-            raise ValueError(f"{name}, standardised with the statistics this network was trained with, goes beyond "
-                             f"{np.dtype(dtype).name}'s range: it is on another scale from that data. Pass data "
-                             "in the same units, or train a fresh network on these (nn.init_params)")
+    for name in ("X", "X_val") if stats is not None else ():
+        _check_fits(data[name], stats, dtype, name)
     y_stats = stats if stats is not None and "y_mean" in stats else {"y_mean": 0.0, "y_std": 1.0}
     scale_y = lambda A: ((A - y_stats["y_mean"]) / y_stats["y_std"]).astype(dtype, copy=False)
     validation = None
@@ -740,6 +732,19 @@ def _into_network(data, stats, net):
     if X.nbytes <= 2**21:  # small: standardised once here, rather than a block at a time each epoch
         X, inputs = _standardise(inputs, X).astype(dtype, copy=False), {}
     return X, scale_y(Y), validation, inputs
+
+
+def _check_fits(A, stats, dtype, name):
+    """A ValueError if A (None: nothing), standardised with stats, goes beyond what dtype holds."""
+    if A is None:
+        return
+    with np.errstate(over="ignore", invalid="ignore"):  # the largest standardised value of each column
+        extreme = np.maximum(np.abs(A.max(axis=0) - stats["x_mean"]), np.abs(A.min(axis=0) - stats["x_mean"]))
+        fits = (extreme / stats["x_std"] < np.finfo(dtype).max / 1e3).all()
+    if not fits:
+        raise ValueError(f"{name}, standardised with the statistics this network was trained with, goes beyond "
+                         f"{np.dtype(dtype).name}'s range: it is on another scale from that data. Pass data "
+                         "in the same units, or train a fresh network on these (nn.init_params)")
 
 
 def _fold(net, stats):
@@ -1104,13 +1109,13 @@ def _losses_per_output(Z, Y, output):
     class frequencies), on logits Z and targets Y."""
     Y = Y.astype(np.float64)
     p = Y.mean(axis=0)
+    if output == "softmax":
+        return [_loss(Z, Y, output)], [float(-np.sum(p * np.log(np.clip(p, 1e-12, 1))))]
+    got = [_loss(Z[:, [j]], Y[:, [j]], output) for j in range(Y.shape[1])]  # Part 1's loss, output by output
     if output == "linear":
-        return ((Z - Y) ** 2).mean(axis=0), Y.var(axis=0)
-    if output == "sigmoid":
-        q = np.clip(p, 1e-12, 1 - 1e-12)
-        return (Y * np.logaddexp(0, -Z) + (1 - Y) * np.logaddexp(0, Z)).mean(axis=0), \
-            -(p * np.log(q) + (1 - p) * np.log(1 - q))
-    return [_loss(Z, Y, output)], [float(-np.sum(p * np.log(np.clip(p, 1e-12, 1))))]
+        return got, Y.var(axis=0)
+    q = np.clip(p, 1e-12, 1 - 1e-12)
+    return got, -(p * np.log(q) + (1 - p) * np.log(1 - q))
 
 
 def _warn_nothing_learned(why, s):
@@ -2328,8 +2333,6 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
     if callback is not None and not _takes_three(callback):
         raise ValueError(f"callback must be a function callback(epoch, history, params) or None; "
                          f"got {callback!r}")
-    if resume is not None and not isinstance(resume, dict):
-        raise ValueError("resume must be the history that train returned for the run to continue")
     X_val, Y_val = _check_validation(validation, params, X, Y, names, dtype)
     if patience is not None and validation is None:
         raise ValueError("patience needs validation=(X_val, Y_val): early stopping watches the validation loss")
