@@ -2166,19 +2166,27 @@ def test_exercise_2s_first_losses_are_what_the_readme_says():
 # Issue 25: speed by removing work; each trick gives what the plain code gives
 
 
-def test_trains_block_standardising_is_part_1s_standardise_bit_for_bit_and_leaves_X_alone():
+def test_trains_blocks_are_part_1s_standardise_bit_for_bit_or_within_a_float32_rounding_and_leave_X_alone():
     rng = np.random.default_rng(0)
+    scale, offset = rng.uniform(1e-3, 1e3, 200), rng.choice([0, -3, 2.5e4, 1e6, 1.7e12], 200)
     for x_dtype in (np.float64, np.float32):
-        X = (rng.standard_normal((300, 5)) * [1, 1e3, 1e-3, 5, 1] + [0, 1.7e12, -3, 1e6, 2]).astype(x_dtype)
-        stats, _ = nn._fit_stats(X, None, "softmax")  # in float32, the 1.7e12 column is constant
+        X = (rng.standard_normal((4000, 200)) * scale + offset).astype(x_dtype)  # over 2 MB: blocks
+        stats, _ = nn._fit_stats(X, None, "softmax")  # in float32, the 1.7e12 columns are constant
         for net_dtype in (np.float64, np.float32):
-            inputs = {**stats, "W1": np.zeros((5, 2), net_dtype)}
-            rows = rng.permutation(300)[:64]
-            got, expected = nn._standardised(X[rows], inputs), nn._standardise(inputs, X[rows])
-            assert got.dtype == net_dtype and np.array_equal(got, expected)
-            before = X.copy()
-            assert np.array_equal(nn._standardised(X[10:74], inputs), nn._standardise(inputs, X[10:74]))
-            assert np.array_equal(X, before)  # a slice shares X's memory: it is standardised on a copy
+            net = nn.init_params([200, 3], "relu", "softmax", dtype=net_dtype)
+            data = {"X": X, "Y": np.zeros((4000, 3)), "X_val": None, "Y_val": None}
+            _, _, _, inputs = nn._into_network(data, stats, net, fitted=True)
+            before, rows = X.copy(), rng.permutation(4000)[:256]
+            for block in (X[rows], X[10:266]):  # a copy, and a slice that shares X's memory
+                expected = nn._standardise(inputs, block)
+                got = nn._standardised(block, inputs)  # may write into block, a copy of train's own
+                assert got.dtype == net_dtype
+                if x_dtype == net_dtype == np.float32:  # centred in float32 on a float32 mean
+                    np.testing.assert_array_max_ulp(got, expected, maxulp=2)
+                    assert not np.array_equal(got, expected)  # it really ran in float32
+                else:
+                    assert np.array_equal(got, expected)
+            assert np.array_equal(X, before)
 
 
 # Issue 20: checks that cannot be fooled, saves that cannot destroy, training you can stop and resume
