@@ -7,6 +7,8 @@
     python bench/scale.py --blas 1         # nn.train and the floor inside nn._blas_threads(1) (issue 25)
     python bench/scale.py --busy           # with one other CPU-bound process running (started here)
     python bench/scale.py --torch-threads 1  # PyTorch on 1 thread, matched with --blas 1
+    python bench/scale.py --epochs 5       # every contender trains 5 epochs: nn.train's fixed cost per call
+                                           # (statistics, checks, digests) is then a fifth as large per epoch
     pip install torch==2.13.0 scikit-learn # optional contenders; each is skipped, with a message, if missing
 
 The data has MNIST's shape and nothing of its content: X standard normal (n, 784), labels 0..9
@@ -71,6 +73,7 @@ WORKLOADS = {  # number: (samples, layer sizes)
     3: (60_000, [784, 1024, 1024, 10]),
 }
 BATCH, LR, SEED = 128, 1e-3, 0
+EPOCHS = {"n": 1}  # --epochs: epochs per timed run, for every contender
 QUICK_FRACTION = 10  # --quick trains on n / 10 samples
 CONTENDERS = ["nn.train f64", "nn.train f32", "PyTorch f64", "PyTorch f32", "scikit-learn f64",
               "products f64", "products f32"]
@@ -127,7 +130,7 @@ def nn_contender(sizes, X, y):
 
     def run():
         with blas_limit():
-            nn.train(params, X, y, epochs=1, lr=LR, batch_size=BATCH, optimizer="adam", l2=0.0,
+            nn.train(params, X, y, epochs=EPOCHS["n"], lr=LR, batch_size=BATCH, optimizer="adam", l2=0.0,
                      seed=SEED, log_every=None, **NN_OPTIONS)
     return run
 
@@ -148,15 +151,16 @@ def torch_contender(sizes, X, y):
 
     def run():
         optimizer = torch.optim.Adam(model.parameters(), lr=LR)  # fresh moments, as nn.train starts
-        order = torch.randperm(n, generator=generator)
-        total = 0.0
-        for start in range(0, n, BATCH):
-            rows = order[start:start + BATCH]
-            optimizer.zero_grad()
-            loss = torch.nn.functional.cross_entropy(model(X_t[rows]), y_t[rows])
-            loss.backward()
-            optimizer.step()
-            total += loss.item() * rows.shape[0]  # the epoch's mean loss, as nn.train keeps it
+        for _ in range(EPOCHS["n"]):
+            order = torch.randperm(n, generator=generator)
+            total = 0.0
+            for start in range(0, n, BATCH):
+                rows = order[start:start + BATCH]
+                optimizer.zero_grad()
+                loss = torch.nn.functional.cross_entropy(model(X_t[rows]), y_t[rows])
+                loss.backward()
+                optimizer.step()
+                total += loss.item() * rows.shape[0]  # the epoch's mean loss, as nn.train keeps it
     return run
 
 
@@ -166,7 +170,7 @@ def sklearn_contender(sizes, X, y):
 
     def run():
         model = MLPClassifier(hidden_layer_sizes=tuple(sizes[1:-1]), activation="relu", solver="adam",
-                              alpha=0.0, batch_size=BATCH, learning_rate_init=LR, max_iter=1,
+                              alpha=0.0, batch_size=BATCH, learning_rate_init=LR, max_iter=EPOCHS["n"],
                               shuffle=True, random_state=SEED, tol=0.0)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)  # one epoch is what we asked for
@@ -187,7 +191,7 @@ def products_contender(sizes, X, y):
 
     def run():
         with blas_limit():
-            for start in range(0, n, BATCH):
+            for start in [start for _ in range(EPOCHS["n"]) for start in range(0, n, BATCH)]:
                 m = min(BATCH, n - start)  # the last batch may be smaller; row slices stay contiguous
                 for l in range(1, D + 1):
                     np.matmul(A[l - 1][:m], W[l], out=Z[l][:m])  # Z_l = A_{l-1} W_l
@@ -362,6 +366,7 @@ def main(argv=None):
                         help="BLAS threads for nn.train and the products, set with nn._blas_threads")
     parser.add_argument("--busy", action="store_true", help="time with one other CPU-bound process running")
     parser.add_argument("--torch-threads", type=int, default=None, help="torch.set_num_threads (default: cores)")
+    parser.add_argument("--epochs", type=int, default=1, help="epochs per timed run, for every contender")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # internal: one memory measurement
     parser.add_argument("--n", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--sizes", help=argparse.SUPPRESS)
@@ -376,6 +381,9 @@ def main(argv=None):
     if args.blas is not None and (args.blas < 1 or not hasattr(nn, "_blas_threads")):
         parser.error("--blas takes 1 or more, with an nn.py that has _blas_threads (issue 25)")
     BLAS["threads"], BLAS["torch"] = args.blas, args.torch_threads
+    if args.epochs < 1:
+        parser.error(f"--epochs takes 1 or more; got {args.epochs}")
+    EPOCHS["n"] = args.epochs
     if args.child:
         if have("torch"):
             import torch
@@ -412,7 +420,7 @@ def run_all(args, chosen):
         if args.quick:
             n //= QUICK_FRACTION
         repeats = args.repeats or (2 if args.quick else 5 if number == 1 else 3)
-        print(f"\nworkload {number}: {name_of(n, sizes)}, one epoch of {-(-n // BATCH)} batches, "
+        print(f"\nworkload {number}: {name_of(n, sizes)}, {EPOCHS['n']} epoch(s) of {-(-n // BATCH)} batches, "
               f"best of {repeats}", flush=True)
         if not args.memory_only:
             results[number] = time_workload(number, n, sizes, repeats)
@@ -428,7 +436,7 @@ def run_all(args, chosen):
 def report_times(chosen, results, quick, threads):
     labels = [label for label in CONTENDERS if available(label)]
     skipped = [label for label in CONTENDERS if not available(label)]
-    print(f"\nSeconds for one epoch (best of the repeats; load average now {os.getloadavg()[0]:.2f}; "
+    print(f"\nSeconds for {EPOCHS['n']} epoch(s) (best of the repeats; load average now {os.getloadavg()[0]:.2f}; "
           f"nn.train {threads_line(threads)}):\n")
     rows = []
     for number in chosen:
