@@ -403,7 +403,10 @@ def backward(params, cache, Y):
     Y = _check_Y(Y, params, cache[f"A{D}"].shape[0])
     with np.errstate(all="ignore"):
         grads = _backward(params, cache, Y)
-    return _finite_each(grads, "the gradient of {}")
+    if not _all_finite(list(grads.values())):  # a NaN in the cache (forward never returns one) would do it:
+        _check_cache_numbers(cache, params)  # name it if so; looked for only here, as a NaN shows in the gradient
+        _finite_each(grads, "the gradient of {}")
+    return grads
 
 
 def update(params, grads, lr):
@@ -1846,21 +1849,32 @@ def _finite(value, what):
     return value
 
 
+def _all_finite(arrays):
+    """Whether every number in a list of arrays is finite, looked at cheaply: for a small network in one
+    pass over one joined copy (a NumPy call per array costs more than a small network's arithmetic), for
+    a large one by a sum per array, with no copy (a sum is finite unless some entry is not, or the sum
+    overflows: then False, and the caller's closer look clears it)."""
+    if sum(A.size for A in arrays) <= 2**16:
+        return bool(np.isfinite(np.concatenate([A.ravel() for A in arrays])).all())
+    with np.errstate(over="ignore", invalid="ignore"):
+        return all(np.isfinite(A.sum()) for A in arrays)
+
+
 def _finite_each(arrays, what):
     """arrays, a dict, if every number in them is finite; else _finite's error for the first array that is
-    not (what.format(key) names it). One check of all the numbers at once, as a check per array costs more
-    than a small network's arithmetic."""
-    if not np.isfinite(np.concatenate([A.ravel() for A in arrays.values()])).all():
+    not (what.format(key) names it)."""
+    if not _all_finite(list(arrays.values())):
         for key, A in arrays.items():
             _finite(A, what.format(key))
     return arrays
 
 
 def _check_finite_params(params):
-    for key in param_keys(params):
-        with np.errstate(over="ignore", invalid="ignore"):  # one pass: a sum is finite unless some entry is not
-            suspect = not np.isfinite(params[key].sum())  # (or the sum overflows, which the full check clears)
-        if suspect and not np.isfinite(params[key]).all():
+    keys = param_keys(params)
+    if _all_finite([params[key] for key in keys]):
+        return
+    for key in keys:
+        if not np.isfinite(params[key]).all():
             raise ValueError(f"params[{key!r}] contains NaN or infinity (did training diverge?): these weights "
                              "are no network to use, check or train; retrain with a smaller lr, or start "
                              "again from init_params or a saved network")
@@ -2264,28 +2278,31 @@ def _one_hot(labels, n, k, name="Y"):
     return Y
 
 
-def _check_cache(cache, params):
-    """Check that cache holds A0, ..., AD and ZD with as many rows as X and these layers' widths, and
-    no NaN (backward would turn it into NaN gradients)."""
+def _cache_keys(params):
+    """What forward's cache holds for these params: [(key, width)] for A0, ..., AD and ZD."""
     D = depth(params)
-    A0 = cache.get("A0") if isinstance(cache, dict) else None
-    n = A0.shape[0] if getattr(A0, "ndim", 0) == 2 else None
     widths = [params["W1"].shape[0]] + [params[f"W{l}"].shape[1] for l in range(1, D + 1)]
-    named = [(f"A{l}", width) for l, width in enumerate(widths)] + [(f"Z{D}", widths[-1])]
-    for key, width in named:
-        if n is None or getattr(cache.get(key), "shape", None) != (n, width) or \
-                getattr(cache.get(key), "dtype", None) != params["W1"].dtype:
+    return [(f"A{l}", width) for l, width in enumerate(widths)] + [(f"Z{D}", widths[-1])]
+
+
+def _check_cache(cache, params):
+    """Check that cache holds A0, ..., AD and ZD with as many rows as X and these layers' widths."""
+    A0 = cache.get("A0") if isinstance(cache, dict) else None
+    n, dtype = (A0.shape[0] if getattr(A0, "ndim", 0) == 2 else None), params["W1"].dtype
+    for key, width in _cache_keys(params):
+        A = cache.get(key) if n is not None else None
+        if getattr(A, "shape", None) != (n, width) or getattr(A, "dtype", None) != dtype:
             shapes = {k: np.shape(v) for k, v in cache.items()} if isinstance(cache, dict) else cache
-            raise ValueError(f"cache[{key!r}] must be a {params['W1'].dtype} array of shape (n, {width}) for these "
-                             "params; "
+            raise ValueError(f"cache[{key!r}] must be a {dtype} array of shape (n, {width}) for these params; "
                              f"got {shapes!s:.200}. Pass the cache that forward returned for these params")
-    for key, _ in named:
-        with np.errstate(over="ignore", invalid="ignore"):
-            total = np.sum(cache[key])
-        if np.isnan(total):  # one pass; infinities alone sum to inf (or NaN, looked at closer)
-            if np.isnan(cache[key]).any():
-                raise ValueError(f"cache[{key!r}] holds NaN, which forward never returns (it refuses NaN inputs "
-                                 "and outputs): pass the cache that forward returned for these params")
+
+
+def _check_cache_numbers(cache, params):
+    """A ValueError naming the first array of cache that holds NaN, if one does."""
+    for key, _ in _cache_keys(params):
+        if np.isnan(cache[key]).any():
+            raise ValueError(f"cache[{key!r}] holds NaN, which forward never returns (it refuses NaN inputs "
+                             "and outputs): pass the cache that forward returned for these params")
 
 
 # What scikit-learn calls train's settings, so that its users are told ours.
