@@ -2189,6 +2189,19 @@ def test_trains_blocks_are_part_1s_standardise_bit_for_bit_or_within_a_float32_r
             assert np.array_equal(X, before)
 
 
+def test_float32_column_statistics_centre_on_a_float32_mean_and_spread_within_1e_4_of_float64s():
+    rng = np.random.default_rng(1)
+    for n in (2, 700, 5000):
+        X = (rng.standard_normal((n, 30)) * rng.uniform(1e-3, 1e3, 30)
+             + rng.choice([0, 1, -50, 1e3, 1e5, 1e7], 30)).astype(np.float32)
+        X[:, 0] = 3.25  # a constant column
+        mean, std = nn._column_stats(X)
+        exact = X.astype(np.float64)
+        assert np.array_equal(mean, exact.mean(axis=0).astype(np.float32).astype(np.float64))
+        assert std[0] == 0 and np.allclose(std[1:], exact.std(axis=0)[1:], rtol=1e-4, atol=0)
+        assert nn._column_stats(exact)[1][0] == 0 and np.array_equal(nn._column_stats(exact)[0], exact.mean(axis=0))
+
+
 # Issue 20: checks that cannot be fooled, saves that cannot destroy, training you can stop and resume
 
 
