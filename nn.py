@@ -894,7 +894,7 @@ def _workers(s, size):
 @contextlib.contextmanager
 def _blas_threads(threads):
     """Within it, NumPy's matrix products (its BLAS) run on `threads` threads; on leaving, on as many as
-    before. Without threadpoolctl (installed with scikit-learn) it changes nothing.
+    before. Without threadpoolctl 3.0 or newer (installed with scikit-learn) it changes nothing.
 
     Why train limits them: OpenBLAS's threads meet at the end of every product, so when another program
     holds one of the cores, every product waits for that core's turn. On a 2-core machine beside one
@@ -904,12 +904,17 @@ def _blas_threads(threads):
     count can change the last bits of a product (how OpenBLAS splits it), not more.
     """
     try:
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import ThreadpoolController  # threadpoolctl 3.0 and newer
     except ImportError:  # nn.py needs NumPy alone
         yield
         return
-    with threadpool_limits(limits=threads, user_api="blas"):
+    if not _BLAS:  # finding the loaded libraries takes 0.2 ms, a tenth of a small network's train: once
+        _BLAS.append(ThreadpoolController())
+    with _BLAS[0].limit(limits=threads, user_api="blas"):
         yield
+
+
+_BLAS = []  # threadpoolctl's controller of the libraries loaded (NumPy's BLAS is, from import on)
 
 
 @contextlib.contextmanager
