@@ -788,17 +788,19 @@ def _batches(X, Y, run, batch, inputs):
     standardised) a block of about 1 MB at a time, X[order[a:b]], and each batch is a slice of its
     block: the same rows in the same order, holding a block instead of a shuffled copy of X. Once
     the epoch's last batch is out, run["rng"] moves on to the next epoch's shuffle."""
-    n = X.shape[0]
-    rng = np.random.Generator(getattr(np.random, run["rng"]["bit_generator"])())
-    rng.bit_generator.state = run["rng"]
-    order = rng.permutation(n) if batch < n else None
+    n, rng, order = X.shape[0], None, None
+    if batch < n:  # (one batch of all of X is never shuffled: no generator to make, 10 us an epoch)
+        rng = np.random.Generator(getattr(np.random, run["rng"]["bit_generator"])())
+        rng.bit_generator.state = run["rng"]
+        order = rng.permutation(n)
     block = batch * max(1, 2**20 // (batch * X.itemsize * (X.shape[1] + Y.shape[1])))
     for first in range(run["at"] - run["at"] % block, n, block):
         rows = slice(first, first + block) if order is None else order[first:first + block]
         X_block, Y_block = _standardised(X[rows], inputs), Y[rows]
         for begin in range(max(run["at"], first), min(first + block, n), batch):
             yield X_block[begin - first:begin - first + batch], Y_block[begin - first:begin - first + batch]
-    run["rng"] = rng.bit_generator.state
+    if rng is not None:
+        run["rng"] = rng.bit_generator.state
 
 
 def _standardised(block, inputs):
