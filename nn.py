@@ -2218,7 +2218,9 @@ def _float32_stats(A):
             squares += d.sum(axis=0)
         mean = c + sums / n
         variance = squares / n - (sums / n) ** 2
-        return mean.astype(np.float32).astype(np.float64), np.sqrt(np.maximum(variance, 0))
+    if not np.isfinite(variance).all():  # values beyond 1e19 of the centre overflow float32's squares:
+        return _column_stats(A)  # float64's two passes (and train then standardises A in float64)
+    return mean.astype(np.float32).astype(np.float64), np.sqrt(np.maximum(variance, 0))
 
 
 def _check_Y(Y, params, n, name="Y", dtype=None):

@@ -2210,6 +2210,17 @@ def test_float32_statistics_in_one_pass_are_within_1e_4_of_float64s_two_on_hard_
         assert np.array_equal(mean64, true_mean) and np.allclose(std64, true_std, rtol=1e-12, atol=0)
 
 
+def test_float32_statistics_whose_squares_overflow_float32_are_float64s_and_train():
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((3000, 4)).astype(np.float32)
+    X[:, 1] *= np.float32(1e30)  # squares beyond float32's 3.4e38
+    assert all(np.array_equal(a, b) for a, b in zip(nn._column_stats(X, np.float32), nn._column_stats(X)))
+    y = (X[:, 0] > 0).astype(int)
+    trained, _ = nn.train(nn.init_params([4, 8, 1], "relu", "sigmoid", seed=0, dtype=np.float32), X, y,
+                          epochs=10, log_every=None)
+    assert (nn.predict(trained, X) == y).mean() > 0.95
+
+
 def test_the_same_numbers_as_float32_or_float64_X_train_the_same_network_for_every_dtype_and_standardize():
     rng = np.random.default_rng(2)
     for n in (300, 6000):  # X standardised at once, and a block at a time (over 2 MB)
