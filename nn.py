@@ -404,7 +404,8 @@ def backward(params, cache, Y):
     with np.errstate(all="ignore"):
         grads = _backward(params, cache, Y)
     if not _all_finite(list(grads.values())):  # a NaN in the cache (forward never returns one) would do it:
-        _check_cache_numbers(cache, params)  # name it if so; looked for only here, as a NaN shows in the gradient
+        _check_cache_numbers(cache, params)  # name it if so; looked for only here, as a NaN that backward reads
+        # shows in the gradient (one in Z_D, which it does not read, cannot change it)
         _finite_each(grads, "the gradient of {}")
     return grads
 
@@ -590,7 +591,8 @@ def train(params, X, Y, *, epochs=200, lr=0.003, batch_size=32, optimizer="adam"
 # run exactly, or refuse to, naming what differs and how to fix it. train keeps it as
 # history["state"]; resume copies its arrays, so one history can be resumed more than once.
 
-_RUN_SETTINGS = ("batch_size", "optimizer", "momentum", "lr", "l2", "schedule", "standardize", "seed", "threads")
+_RUN_SETTINGS = ("batch_size", "optimizer", "momentum", "lr", "l2", "schedule", "standardize", "seed", "threads",
+                 "x_dtype")
 _RUN_RECORD = ("theta", "m", "v", "t", "rng", "at", "partial", "best", "best_loss", "best_epoch", "stopped", "stats",
                "epochs_before", "settings", "samples", "cosine_epochs", "data", "networks")
 
@@ -628,6 +630,9 @@ def _restored_run(resume, params, data, s):
         was, now = state["settings"][name], _setting(s, name)
         if name == "seed" and now is None:
             continue  # None: the run's own shuffling
+        if was != now and name == "x_dtype":
+            raise ValueError(f"resume continues a run exactly, and the run's X was {was} (this call's is {now}): "
+                             f"pass X as the run had it, X.astype(np.{was})")
         if was != now:
             raise ValueError(f"resume continues a run exactly, so {name} must be as it was: the run had "
                              f"{name}={was!r}, this call has {now!r}. {fresh}")
@@ -678,13 +683,13 @@ def _fingerprint(params):
 
 
 def _data_fingerprint(data):
-    """A digest of the training and validation data: their shapes and column sums (in their own dtype,
-    which is twice as fast for float32 as summing in float64, and tells data apart as well)."""
+    """A digest of the training and validation data: their shapes and column sums, in float64 (X's
+    from _check_train, whose finiteness check they are too)."""
     digest = hashlib.blake2b(digest_size=16)
     for name in ("X", "Y", "X_val", "Y_val"):
         if data[name] is not None:
             with np.errstate(over="ignore", invalid="ignore"):  # an inf sum still tells data apart
-                sums = data["X_sums"] if name == "X" else data[name].sum(axis=0)  # X's: from _check_train
+                sums = data["X_sums"] if name == "X" else data[name].sum(axis=0, dtype=np.float64)
             digest.update(f"{name} {data[name].shape}".encode())
             digest.update(sums.view(np.uint8))
     return digest.hexdigest()
@@ -703,8 +708,9 @@ def _stats_of(params):
 
 
 def _fit_stats(X, Y, params):
-    """Each column's mean and standard deviation, in float64, and which columns of X do not vary (their
-    spread within float64's rounding of their mean, about 1e-14 of it). Such a column gets its own
+    """Each column's mean and standard deviation (float64 numbers; measured in float32 for float32 X
+    of a float32 network, _float32_stats), and which columns of X do not vary (their spread within
+    1e-14 of their mean). Such a column gets its own
     size, max(|mean|, 1), as spread: its training values standardise to 0 as any would, and another
     value of like size to about 1, never to a number the network's dtype cannot hold. float32 X for a
     float32 network is measured in float32 (_column_stats), to be standardised in float32."""
@@ -2218,8 +2224,11 @@ def _float32_stats(A):
             squares += d.sum(axis=0)
         mean = c + sums / n
         variance = squares / n - (sums / n) ** 2
-    if not np.isfinite(variance).all():  # values beyond 1e19 of the centre overflow float32's squares:
-        return _column_stats(A)  # float64's two passes (and train then standardises A in float64)
+    # float32's squares overflow beyond 1e19 of the centre and lose their digits below 1e-19 of it: such
+    # columns (a spread below 1e-15 that is not 0, as a constant column's is exactly) take float64's two
+    # passes, and train then standardises A in float64
+    if not np.isfinite(variance).all() or ((variance < 1e-30) & ((sums != 0) | (squares != 0))).any():
+        return _column_stats(A)
     return mean.astype(np.float32).astype(np.float64), np.sqrt(np.maximum(variance, 0))
 
 
@@ -2377,9 +2386,12 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
     scaled = standardize or "x_mean" in params
     dtype = np.float64 if scaled else params["W1"].dtype
     names = _feature_names(X)
-    X = _check_X(X, params, dtype=np.float32 if scaled and getattr(X, "dtype", None) == np.float32 else dtype,
-                 finite=False)  # checked by the column sums that the digest of the data uses, in one pass
-    sums = _column_sums(X, "X")
+    x_dtype = np.float32 if scaled and getattr(X, "dtype", None) == np.float32 else dtype
+    X_given, X = X, _check_X(X, params, dtype=x_dtype, finite=False)  # finite: by the sums below
+    with np.errstate(over="ignore", invalid="ignore"):
+        sums = X.sum(axis=0, dtype=np.float64)  # one pass for X's finiteness and the digest resume compares
+    if not np.isfinite(sums).all():
+        _check_X(X_given, params, dtype=x_dtype)  # names the row with NaN or infinity, or the range exceeded
     Y_in = Y
     Y = _check_Y(Y, params, X.shape[0], dtype=dtype)
     column_y = np.ndim(Y_in) == 2 and Y.shape[1] == 1 and params["output"] != "softmax"
@@ -2420,18 +2432,10 @@ def _check_train(params, X, Y, epochs, lr, batch_size, optimizer, momentum, sche
         _warn("y is a column (n, 1). Training is right, but nn.predict returns (n,) for one output, and "
               "comparing it with a column broadcasts to (n, n), a wrong number: pass y.ravel() (and "
               "compare predictions with y_test.ravel())")
+    s["x_dtype"] = X.dtype.name  # float32 X is standardised in float32 for a float32 network: a run's own
     data = {"X": X, "Y": Y, "X_val": X_val, "Y_val": Y_val, "names": names or params.get("feature_names"),
             "X_sums": sums}
     return s, data
-
-
-def _column_sums(A, name):
-    """A's column sums, in its dtype, or _as_numbers's error if A holds NaN or infinity (they reach the sums)."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        sums = A.sum(axis=0)
-    if not np.isfinite(sums).all():  # NaN or infinity, or finite numbers whose sum overflows (left alone)
-        _as_numbers(A, name, A.dtype)
-    return sums
 
 
 def _check_outputs_hold(Y, params, name):

@@ -2221,6 +2221,61 @@ def test_float32_statistics_whose_squares_overflow_float32_are_float64s_and_trai
     assert (nn.predict(trained, X) == y).mean() > 0.95
 
 
+def test_a_float32_column_of_tiny_spread_is_measured_in_float64_and_learned_from():
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((3000, 3)).astype(np.float32)
+    X[:, 0] *= np.float32(1e-25)  # its float32 squares would vanish below float32's smallest numbers
+    X[:, 2] = 0  # constant: still measured in float32, its spread exactly 0
+    assert all(np.array_equal(a, b) for a, b in zip(nn._column_stats(X, np.float32), nn._column_stats(X)))
+    y = (X[:, 0] > 0).astype(int)
+    trained, _ = nn.train(nn.init_params([3, 8, 1], "relu", "sigmoid", seed=0, dtype=np.float32), X, y,
+                          epochs=20, log_every=None)
+    assert trained["x_std"][0] == pytest.approx(X[:, 0].astype(np.float64).std()) and trained["x_std"][2] == 1
+    assert (nn.predict(trained, X) == y).mean() > 0.95  # the column was not taken for a constant one
+    X[:, 0] = rng.standard_normal(3000)
+    assert np.array_equal(nn._column_stats(X, np.float32)[0], nn._column_stats(X, np.float32)[0].astype(np.float32))
+
+
+def test_float64_X_beyond_a_float32_networks_range_is_named_as_such_not_as_nan():
+    X = np.ones((20, 2)); X[3, 1] = 1e39
+    params = nn.init_params([2, 3, 1], "tanh", "linear", seed=0, dtype=np.float32)
+    with pytest.raises(ValueError, match="X has values beyond float32's range"):
+        nn.train(params, X, np.ones(20), epochs=2, standardize=False, log_every=None)
+    X[3, 1] = np.nan
+    with pytest.raises(ValueError, match=r"X contains NaN or infinity \(first in row 3\)"):
+        nn.train(params, X, np.ones(20), epochs=2, log_every=None)
+
+
+def test_resume_wants_X_in_the_runs_dtype_and_the_runs_numbers():
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((4000, 5)).astype(np.float32)
+    y = (X[:, 0] > 0).astype(int)
+    params = nn.init_params([5, 8, 1], "relu", "sigmoid", seed=0, dtype=np.float32)
+    settings = dict(lr=0.01, batch_size=64, seed=0, log_every=None)
+    half, history = nn.train(params, X, y, epochs=2, **settings)
+    with pytest.raises(ValueError, match=r"the run's X was float32 \(this call's is float64\): pass X as the run "
+                                         r"had it, X.astype\(np.float32\)"):
+        nn.train(half, X.astype(np.float64), y, epochs=4, resume=history, **settings)
+    edited = X.copy()
+    edited[1234, 3] += np.float32(0.1)  # one number of 20,000, by a tenth of its spread
+    with pytest.raises(ValueError, match="X, y or the validation data differ from the run's"):
+        nn.train(half, edited, y, epochs=4, resume=history, **settings)
+    resumed, _ = nn.train(half, X.astype(np.float64).astype(np.float32), y, epochs=4, resume=history, **settings)
+    whole, _ = nn.train(params, X, y, epochs=4, **settings)
+    assert all(np.array_equal(resumed[key], whole[key]) for key in nn.param_keys(whole))
+
+
+def test_the_data_digest_sees_a_tenth_changed_in_a_million_numbers_and_not_the_dtype():
+    X = np.random.default_rng(6).standard_normal((1_000_000, 2)).astype(np.float32)
+
+    def digest(A):
+        return nn._data_fingerprint({"X": A, "X_sums": A.sum(axis=0, dtype=np.float64), "Y": np.ones((len(A), 1)),
+                                     "X_val": None, "Y_val": None})
+    edited = X.copy()
+    edited[123_456, 1] += np.float32(0.1)
+    assert digest(edited) != digest(X) == digest(X.astype(np.float64))
+
+
 def test_the_same_numbers_as_float32_or_float64_X_train_the_same_network_for_every_dtype_and_standardize():
     rng = np.random.default_rng(2)
     for n in (300, 6000):  # X standardised at once, and a block at a time (over 2 MB)
