@@ -813,7 +813,7 @@ def _standardised(block, inputs):
     """Part 1's _standardise(inputs, block) for a block of X's rows, done in place on an array of
     train's own: written as one expression it makes three new arrays of a megabyte, which took 3 times
     as long. The same float64 arithmetic bit for bit; or, for float32 X and a float32 network, the
-    same formula in float32 (3 times faster again), to within a float32 rounding: the mean is a
+    same formula in float32 (3 times faster again), to within two float32 roundings: the mean is a
     float32 number there (_column_stats), so X - mean is exact in float32 wherever it could cancel."""
     if not inputs:
         return block
